@@ -1,0 +1,281 @@
+//! Fully connected layer: `dense(units)` / `dense(units, activation)` in `network!`.
+//!
+//! Forward: `Z = X W^T + b`, `Y = A(Z)`, with `X` `[batch, IN]`, the weight
+//! `W` stored `[OUT, IN]` as PyTorch stores it (a Keras kernel is its
+//! transpose) and `b` `[OUT]`.
+//!
+//! Backward, from `dY`: `dZ = A'(Y) * dY` (computed from the output, so
+//! nothing beyond `X` and `Y` is kept), then `dW = dZ^T X`, `db = sum over the
+//! batch of dZ`, `dX = dZ W`.
+
+use std::marker::PhantomData;
+
+use super::{Layer, expect_len};
+use crate::act::Activation;
+use crate::gemm::{MatMut, MatRef, gemm};
+use crate::params::no_tensor;
+use crate::rng::SeededRng;
+use crate::shape::Flat;
+use crate::{Element, Params};
+
+/// `IN` features to `OUT` units, then activation `A`.
+///
+/// Initialised as Keras does: Glorot-uniform weights, in
+/// `±sqrt(6 / (IN + OUT))`, and zero biases.
+///
+/// # Examples
+///
+/// ```
+/// use nn_runtime::act::Relu;
+/// use nn_runtime::layers::{Dense, Layer};
+/// use nn_runtime::rng::SeededRng;
+/// let mut layer = Dense::<2, 1, Relu>::new(&mut SeededRng::new(0));
+/// layer.weight_mut().copy_from_slice(&[1.0, -1.0]);
+/// let mut y = [0.0f32; 2];
+/// layer.forward(&[3.0, 1.0, 1.0, 3.0], &mut y, 2);
+/// assert_eq!(y, [2.0, 0.0]);
+/// ```
+#[derive(Clone, Debug)]
+pub struct Dense<const IN: usize, const OUT: usize, A: Activation, E: Element = f32> {
+    weight: Vec<E>,
+    bias: Vec<E>,
+    activation: PhantomData<A>,
+}
+
+impl<const IN: usize, const OUT: usize, A: Activation, E: Element> Dense<IN, OUT, A, E> {
+    /// Glorot-uniform weights and zero biases, drawn from `rng`.
+    pub fn new(rng: &mut SeededRng) -> Self {
+        let limit = (6.0 / (IN + OUT) as f64).sqrt();
+        Self {
+            weight: (0..IN * OUT).map(|_| E::from_f64(rng.uniform(-limit, limit))).collect(),
+            bias: vec![E::zero(); OUT],
+            activation: PhantomData,
+        }
+    }
+
+    /// The weight, `[OUT, IN]` row-major.
+    pub fn weight(&self) -> &[E] {
+        &self.weight
+    }
+
+    /// The weight, mutable.
+    pub fn weight_mut(&mut self) -> &mut [E] {
+        &mut self.weight
+    }
+
+    /// The bias, `[OUT]`.
+    pub fn bias(&self) -> &[E] {
+        &self.bias
+    }
+
+    /// The bias, mutable.
+    pub fn bias_mut(&mut self) -> &mut [E] {
+        &mut self.bias
+    }
+}
+
+impl<const IN: usize, const OUT: usize, A: Activation, E: Element> Params<E>
+    for Dense<IN, OUT, A, E>
+{
+    const TENSORS: usize = 2;
+    fn tensor(&self, index: usize) -> &[E] {
+        match index {
+            0 => &self.weight,
+            1 => &self.bias,
+            _ => no_tensor(index),
+        }
+    }
+    fn tensor_mut(&mut self, index: usize) -> &mut [E] {
+        match index {
+            0 => &mut self.weight,
+            1 => &mut self.bias,
+            _ => no_tensor(index),
+        }
+    }
+    fn tensor_name(&self, index: usize) -> String {
+        dense_tensor_name(index)
+    }
+}
+
+fn dense_tensor_name(index: usize) -> String {
+    match index {
+        0 => "weight".to_owned(),
+        1 => "bias".to_owned(),
+        _ => no_tensor(index),
+    }
+}
+
+/// Gradients of a [`Dense`] layer: `weight` `[OUT, IN]` and `bias` `[OUT]`.
+///
+/// # Examples
+///
+/// ```
+/// use nn_runtime::layers::DenseGrads;
+/// let grads = DenseGrads::<3, 2, f32>::default();
+/// assert_eq!((grads.weight.len(), grads.bias.len()), (6, 2));
+/// ```
+#[derive(Clone, Debug)]
+pub struct DenseGrads<const IN: usize, const OUT: usize, E: Element = f32> {
+    /// `dL/dW`, `[OUT, IN]`.
+    pub weight: Vec<E>,
+    /// `dL/db`, `[OUT]`.
+    pub bias: Vec<E>,
+}
+
+impl<const IN: usize, const OUT: usize, E: Element> Default for DenseGrads<IN, OUT, E> {
+    fn default() -> Self {
+        Self {
+            weight: vec![E::zero(); IN * OUT],
+            bias: vec![E::zero(); OUT],
+        }
+    }
+}
+
+impl<const IN: usize, const OUT: usize, E: Element> Params<E> for DenseGrads<IN, OUT, E> {
+    const TENSORS: usize = 2;
+    fn tensor(&self, index: usize) -> &[E] {
+        match index {
+            0 => &self.weight,
+            1 => &self.bias,
+            _ => no_tensor(index),
+        }
+    }
+    fn tensor_mut(&mut self, index: usize) -> &mut [E] {
+        match index {
+            0 => &mut self.weight,
+            1 => &mut self.bias,
+            _ => no_tensor(index),
+        }
+    }
+    fn tensor_name(&self, index: usize) -> String {
+        dense_tensor_name(index)
+    }
+}
+
+impl<const IN: usize, const OUT: usize, A: Activation, E: Element> Layer<E>
+    for Dense<IN, OUT, A, E>
+{
+    type Input = Flat<IN>;
+    type Output = Flat<OUT>;
+    type Grads = DenseGrads<IN, OUT, E>;
+
+    fn init(rng: &mut SeededRng) -> Self {
+        Self::new(rng)
+    }
+
+    fn forward(&self, x: &[E], y: &mut [E], batch: usize) {
+        expect_len("dense input", x.len(), batch, IN);
+        expect_len("dense output", y.len(), batch, OUT);
+        let x = MatRef::row_major(x, batch, IN);
+        let w_t = MatRef::row_major(&self.weight, OUT, IN).t();
+        gemm(E::one(), x, w_t, E::zero(), MatMut::row_major(y, batch, OUT));
+        for row in y.chunks_exact_mut(OUT) {
+            for (v, &b) in row.iter_mut().zip(&self.bias) {
+                *v += b;
+            }
+        }
+        A::forward(y, OUT);
+    }
+
+    fn backward(
+        &self,
+        x: &[E],
+        y: &[E],
+        dy: &mut [E],
+        dx: Option<&mut [E]>,
+        grads: &mut Self::Grads,
+        batch: usize,
+    ) {
+        expect_len("dense input", x.len(), batch, IN);
+        expect_len("dense output", y.len(), batch, OUT);
+        expect_len("dense output gradient", dy.len(), batch, OUT);
+        A::backward(y, dy, OUT);
+        let dz = MatRef::row_major(&*dy, batch, OUT);
+        let x = MatRef::row_major(x, batch, IN);
+        gemm(E::one(), dz.t(), x, E::zero(), MatMut::row_major(&mut grads.weight, OUT, IN));
+        grads.bias.fill(E::zero());
+        for row in dy.chunks_exact(OUT) {
+            for (g, &d) in grads.bias.iter_mut().zip(row) {
+                *g += d;
+            }
+        }
+        if let Some(dx) = dx {
+            expect_len("dense input gradient", dx.len(), batch, IN);
+            let w = MatRef::row_major(&self.weight, OUT, IN);
+            gemm(E::one(), dz, w, E::zero(), MatMut::row_major(dx, batch, IN));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::act::{Identity, Relu, Sigmoid, Softmax, Tanh};
+    use crate::testing::check_vjp;
+
+    const BATCH: usize = 3;
+
+    fn inputs(len: usize, salt: usize) -> Vec<f64> {
+        (0..len).map(|i| (((i + salt) * 37 % 23) as f64 - 11.0) / 9.0).collect()
+    }
+
+    /// Checks dX, dW and db of `Dense<4, 5, A>` against central differences.
+    fn check<A: Activation>() {
+        let mut layer = Dense::<4, 5, A, f64>::new(&mut SeededRng::new(9));
+        layer.bias_mut().copy_from_slice(&[0.1, -0.2, 0.3, 0.05, -0.15]);
+        let x = inputs(BATCH * 4, 1);
+        let dy = inputs(BATCH * 5, 5);
+        let run = |layer: &Dense<4, 5, A, f64>, x: &[f64]| {
+            let mut y = vec![0.0; BATCH * 5];
+            layer.forward(x, &mut y, BATCH);
+            y
+        };
+        let grads_at = |layer: &Dense<4, 5, A, f64>, x: &[f64], dy: &[f64]| {
+            let y = run(layer, x);
+            let (mut scratch, mut dx) = (dy.to_vec(), vec![f64::NAN; BATCH * 4]);
+            let mut grads = DenseGrads::default();
+            layer.backward(x, &y, &mut scratch, Some(&mut dx), &mut grads, BATCH);
+            (dx, grads)
+        };
+        check_vjp(|x| run(&layer, x), |x, dy| grads_at(&layer, x, dy).0, &x, &dy);
+        for tensor in 0..2 {
+            let with = |p: &[f64]| {
+                let mut probe = layer.clone();
+                probe.tensor_mut(tensor).copy_from_slice(p);
+                probe
+            };
+            check_vjp(
+                |p| run(&with(p), &x),
+                |p, dy| grads_at(&with(p), &x, dy).1.tensor(tensor).to_vec(),
+                &layer.tensor(tensor).to_vec(),
+                &dy,
+            );
+        }
+    }
+
+    #[test]
+    fn gradients_match_finite_differences_for_every_activation() {
+        check::<Identity>();
+        check::<Relu>();
+        check::<Sigmoid>();
+        check::<Tanh>();
+        check::<Softmax>();
+    }
+
+    #[test]
+    fn glorot_uniform_stays_within_its_limit_and_biases_start_at_zero() {
+        let layer = Dense::<784, 128, Relu>::new(&mut SeededRng::new(1));
+        let limit = (6.0f32 / 912.0).sqrt();
+        assert!(layer.weight().iter().all(|w| w.abs() <= limit));
+        let mean: f32 = layer.weight().iter().sum::<f32>() / layer.weight().len() as f32;
+        assert!(mean.abs() < 1e-3, "mean {mean}");
+        assert!(layer.bias().iter().all(|&b| b == 0.0));
+    }
+
+    #[test]
+    #[should_panic(expected = "dense input holds 5 values; expected batch 2 x 4 = 8")]
+    fn wrong_batch_length_is_named() {
+        let layer = Dense::<4, 5, Relu>::new(&mut SeededRng::new(0));
+        layer.forward(&[0.0; 5], &mut [0.0; 10], 2);
+    }
+}

@@ -1,0 +1,190 @@
+//! Adam (Kingma & Ba), with PyTorch's or Keras's placement of epsilon.
+
+use super::{Optimizer, expect_matching};
+use crate::{Element, Error, Params, Result};
+
+/// Where epsilon enters the update; the two frameworks differ slightly.
+///
+/// With `m` and `v` the moment estimates after `t` steps:
+///
+/// - [`EpsilonStyle::PyTorch`]: `p -= lr * m_hat / (sqrt(v_hat) + eps)`, with
+///   `m_hat = m / (1 - b1^t)` and `v_hat = v / (1 - b2^t)`.
+/// - [`EpsilonStyle::Keras`]: `p -= lr_t * m / (sqrt(v) + eps)`, with
+///   `lr_t = lr * sqrt(1 - b2^t) / (1 - b1^t)`: the bias correction is folded
+///   into the learning rate, so eps acts on the uncorrected `sqrt(v)`.
+///
+/// # Examples
+///
+/// ```
+/// use nn_runtime::optim::{AdamConfig, EpsilonStyle};
+/// assert_eq!(AdamConfig::keras().epsilon_style, EpsilonStyle::Keras);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EpsilonStyle {
+    /// `torch.optim.Adam`: eps added after the bias correction of `v`.
+    PyTorch,
+    /// `keras.optimizers.Adam`: bias correction folded into the step size.
+    Keras,
+}
+
+/// Adam's hyper-parameters.
+///
+/// # Examples
+///
+/// ```
+/// use nn_runtime::optim::AdamConfig;
+/// let config = AdamConfig { learning_rate: 0.01, ..AdamConfig::pytorch() };
+/// assert_eq!(config.epsilon, 1e-8);
+/// assert!(config.validate().is_ok());
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct AdamConfig {
+    /// Step size.
+    pub learning_rate: f64,
+    /// Decay of the first moment.
+    pub beta1: f64,
+    /// Decay of the second moment.
+    pub beta2: f64,
+    /// Added to the denominator for stability.
+    pub epsilon: f64,
+    /// Where `epsilon` enters (see [`EpsilonStyle`]).
+    pub epsilon_style: EpsilonStyle,
+}
+
+impl AdamConfig {
+    /// PyTorch's defaults: lr 1e-3, betas (0.9, 0.999), eps 1e-8, PyTorch style.
+    pub fn pytorch() -> Self {
+        Self {
+            learning_rate: 1e-3,
+            beta1: 0.9,
+            beta2: 0.999,
+            epsilon: 1e-8,
+            epsilon_style: EpsilonStyle::PyTorch,
+        }
+    }
+
+    /// Keras's defaults: lr 1e-3, betas (0.9, 0.999), eps 1e-7, Keras style.
+    pub fn keras() -> Self {
+        Self {
+            epsilon: 1e-7,
+            epsilon_style: EpsilonStyle::Keras,
+            ..Self::pytorch()
+        }
+    }
+
+    /// Checks every value is in range.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidArgument`] naming the first value out of range.
+    pub fn validate(&self) -> Result<()> {
+        let checks = [
+            ("learning_rate", self.learning_rate, self.learning_rate > 0.0, "a finite value above 0"),
+            ("beta1", self.beta1, (0.0..1.0).contains(&self.beta1), "a value in [0, 1)"),
+            ("beta2", self.beta2, (0.0..1.0).contains(&self.beta2), "a value in [0, 1)"),
+            ("epsilon", self.epsilon, self.epsilon >= 0.0, "a finite value of at least 0"),
+        ];
+        for (name, value, ok, expected) in checks {
+            if !ok || !value.is_finite() {
+                return Err(Error::InvalidArgument {
+                    name,
+                    expected: expected.to_owned(),
+                    found: value.to_string(),
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Default for AdamConfig {
+    /// [`AdamConfig::pytorch`].
+    fn default() -> Self {
+        Self::pytorch()
+    }
+}
+
+/// Adam; its moments `m` and `v` have the model's gradient type `G`.
+///
+/// Bias correction starts at step 1 (the first update divides by `1 - b1`).
+///
+/// # Examples
+///
+/// ```
+/// use nn_runtime::act::Identity;
+/// use nn_runtime::layers::{Dense, DenseGrads};
+/// use nn_runtime::optim::{Adam, AdamConfig, Optimizer};
+/// use nn_runtime::rng::SeededRng;
+/// let mut layer = Dense::<1, 1, Identity>::new(&mut SeededRng::new(0));
+/// let before = layer.weight()[0];
+/// let mut adam = Adam::<DenseGrads<1, 1>>::new(AdamConfig::pytorch())?;
+/// adam.step(&mut layer, &DenseGrads { weight: vec![3.0], bias: vec![0.0] });
+/// // The first step moves each parameter by about lr against its gradient's sign.
+/// assert!((before - layer.weight()[0] - 1e-3).abs() < 1e-6);
+/// # Ok::<(), nn_runtime::Error>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct Adam<G> {
+    config: AdamConfig,
+    m: G,
+    v: G,
+    steps: u64,
+}
+
+impl<G: Default> Adam<G> {
+    /// Adam with zeroed moments.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidArgument`] when a hyper-parameter is out of range.
+    pub fn new(config: AdamConfig) -> Result<Self> {
+        config.validate()?;
+        Ok(Self {
+            config,
+            m: G::default(),
+            v: G::default(),
+            steps: 0,
+        })
+    }
+
+    /// Updates applied so far.
+    pub fn steps(&self) -> u64 {
+        self.steps
+    }
+
+    /// The hyper-parameters.
+    pub fn config(&self) -> &AdamConfig {
+        &self.config
+    }
+}
+
+impl<E: Element, P: Params<E>, G: Params<E>> Optimizer<E, P, G> for Adam<G> {
+    fn step(&mut self, params: &mut P, grads: &G) {
+        self.steps += 1;
+        let c = self.config;
+        let t = self.steps as f64;
+        let correction1 = 1.0 - c.beta1.powf(t);
+        let correction2 = 1.0 - c.beta2.powf(t);
+        let (b1, b2) = (E::from_f64(c.beta1), E::from_f64(c.beta2));
+        let (one_minus_b1, one_minus_b2) = (E::from_f64(1.0 - c.beta1), E::from_f64(1.0 - c.beta2));
+        let eps = E::from_f64(c.epsilon);
+        // Both styles become p -= step * m / (sqrt(v) * scale + eps_eff).
+        let (step, v_scale) = match c.epsilon_style {
+            EpsilonStyle::PyTorch => (c.learning_rate / correction1, 1.0 / correction2.sqrt()),
+            EpsilonStyle::Keras => (c.learning_rate * correction2.sqrt() / correction1, 1.0),
+        };
+        let (step, v_scale) = (E::from_f64(step), E::from_f64(v_scale));
+        for index in 0..P::TENSORS {
+            expect_matching(params, grads, index);
+            let m = self.m.tensor_mut(index);
+            let v = self.v.tensor_mut(index);
+            let p = params.tensor_mut(index);
+            let g = grads.tensor(index);
+            for (((p, &g), m), v) in p.iter_mut().zip(g).zip(m.iter_mut()).zip(v.iter_mut()) {
+                *m = b1 * *m + one_minus_b1 * g;
+                *v = b2 * *v + one_minus_b2 * g * g;
+                *p -= step * *m / (v.sqrt() * v_scale + eps);
+            }
+        }
+    }
+}

@@ -1,0 +1,43 @@
+//! Plain stochastic gradient descent.
+
+use super::{Optimizer, expect_matching};
+use crate::{Element, Params};
+
+/// `p -= lr * g`.
+///
+/// # Examples
+///
+/// ```
+/// use nn_runtime::act::Identity;
+/// use nn_runtime::layers::{Dense, DenseGrads};
+/// use nn_runtime::optim::{Optimizer, Sgd};
+/// use nn_runtime::rng::SeededRng;
+/// let mut layer = Dense::<1, 1, Identity>::new(&mut SeededRng::new(0));
+/// layer.weight_mut()[0] = 1.0;
+/// let grads = DenseGrads::<1, 1> { weight: vec![2.0], bias: vec![0.0] };
+/// Sgd::new(0.25).step(&mut layer, &grads);
+/// assert_eq!(layer.weight()[0], 0.5);
+/// ```
+#[derive(Clone, Copy, Debug)]
+pub struct Sgd {
+    learning_rate: f64,
+}
+
+impl Sgd {
+    /// SGD with the given learning rate.
+    pub fn new(learning_rate: f64) -> Self {
+        Self { learning_rate }
+    }
+}
+
+impl<E: Element, P: Params<E>, G: Params<E>> Optimizer<E, P, G> for Sgd {
+    fn step(&mut self, params: &mut P, grads: &G) {
+        let lr = E::from_f64(self.learning_rate);
+        for index in 0..P::TENSORS {
+            expect_matching(params, grads, index);
+            for (p, &g) in params.tensor_mut(index).iter_mut().zip(grads.tensor(index)) {
+                *p -= lr * g;
+            }
+        }
+    }
+}

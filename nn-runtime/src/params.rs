@@ -1,0 +1,86 @@
+//! Uniform access to the parameter tensors of a layer or network.
+//!
+//! Parameters, their gradients and optimizer moments all implement
+//! [`Params`] with the same tensor order and lengths, so an optimizer walks
+//! them in lock-step without knowing the model.
+
+use crate::Element;
+
+/// An ordered, fixed set of flat parameter tensors.
+///
+/// # Examples
+///
+/// ```
+/// use nn_runtime::act::Relu;
+/// use nn_runtime::layers::Dense;
+/// use nn_runtime::Params;
+/// let dense = Dense::<3, 2, Relu>::new(&mut nn_runtime::rng::SeededRng::new(0));
+/// assert_eq!(<Dense<3, 2, Relu> as Params<f32>>::TENSORS, 2);
+/// assert_eq!(dense.tensor(0).len(), 6); // weight [out, in]
+/// assert_eq!(dense.tensor(1).len(), 2); // bias
+/// assert_eq!(dense.tensor_name(1), "bias");
+/// ```
+pub trait Params<E: Element> {
+    /// Number of tensors.
+    const TENSORS: usize;
+
+    /// Tensor `index`, flattened row-major.
+    ///
+    /// # Panics
+    ///
+    /// When `index >= TENSORS`.
+    fn tensor(&self, index: usize) -> &[E];
+
+    /// Tensor `index`, mutable.
+    ///
+    /// # Panics
+    ///
+    /// When `index >= TENSORS`.
+    fn tensor_mut(&mut self, index: usize) -> &mut [E];
+
+    /// Tensor `index`'s stable name (`"weight"`, or `"dense0.weight"` in a network).
+    ///
+    /// # Panics
+    ///
+    /// When `index >= TENSORS`.
+    fn tensor_name(&self, index: usize) -> String;
+
+    /// Total number of scalars over all tensors.
+    fn scalar_count(&self) -> usize {
+        (0..Self::TENSORS).map(|i| self.tensor(i).len()).sum()
+    }
+}
+
+/// The parameter set of a layer without parameters.
+///
+/// # Examples
+///
+/// ```
+/// use nn_runtime::{NoParams, Params};
+/// assert_eq!(<NoParams as Params<f32>>::TENSORS, 0);
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct NoParams;
+
+impl<E: Element> Params<E> for NoParams {
+    const TENSORS: usize = 0;
+    fn tensor(&self, index: usize) -> &[E] {
+        no_tensor(index)
+    }
+    fn tensor_mut(&mut self, index: usize) -> &mut [E] {
+        no_tensor(index)
+    }
+    fn tensor_name(&self, index: usize) -> String {
+        no_tensor(index)
+    }
+}
+
+/// The panic behind every out-of-range tensor index.
+///
+/// # Panics
+///
+/// Always: it reports `index` as out of range.
+#[track_caller]
+pub fn no_tensor<T>(index: usize) -> T {
+    panic!("parameter tensor index {index} is out of range")
+}

@@ -1,0 +1,81 @@
+//! Class probabilities and labels for new inputs.
+
+use ndarray::{Array2, ArrayView2};
+
+use crate::act::softmax_row;
+use crate::shape::Shape;
+use crate::{Error, Network, Result};
+
+/// Samples per forward pass when predicting.
+const PREDICT_BATCH: usize = 1024;
+
+/// Class probabilities, `[samples, classes]`, for inputs `[samples, features]`.
+///
+/// Applies a softmax to the network's outputs unless its last layer already is one.
+///
+/// # Errors
+///
+/// [`Error::InvalidArgument`] when `x` does not have the network's input width.
+///
+/// # Examples
+///
+/// ```
+/// use ndarray::array;
+/// use nn_runtime::train::predict_proba;
+/// # use nn_runtime::{testing::Tiny, Network};
+/// let p = predict_proba(&Tiny::from_seed(1), array![[0.0f32, 1.0]].view())?;
+/// assert!((p.sum() - 1.0).abs() < 1e-6);
+/// # Ok::<(), nn_runtime::Error>(())
+/// ```
+pub fn predict_proba<N: Network<f32>>(model: &N, x: ArrayView2<'_, f32>) -> Result<Array2<f32>> {
+    let (inputs, classes) = (<N::Input as Shape>::NUMEL, <N::Output as Shape>::NUMEL);
+    if x.ncols() != inputs {
+        return Err(Error::InvalidArgument {
+            name: "x",
+            expected: format!("{inputs} features per row (the network's input)"),
+            found: format!("{} per row", x.ncols()),
+        });
+    }
+    let x = x.as_standard_layout();
+    let flat = x.as_slice().unwrap_or_else(|| unreachable!("invariant: standard layout is contiguous"));
+    let mut out = Vec::with_capacity(x.nrows() * classes);
+    let mut cache = N::Cache::default();
+    for chunk in flat.chunks(PREDICT_BATCH * inputs) {
+        out.extend_from_slice(model.forward(chunk, &mut cache));
+    }
+    if !N::OUTPUTS_PROBABILITIES {
+        out.chunks_exact_mut(classes).for_each(softmax_row);
+    }
+    Ok(Array2::from_shape_vec((x.nrows(), classes), out)
+        .unwrap_or_else(|_| unreachable!("invariant: one output row per input row")))
+}
+
+/// The most likely class of each row of `x`.
+///
+/// # Errors
+///
+/// As [`predict_proba`].
+///
+/// # Examples
+///
+/// ```
+/// use ndarray::array;
+/// use nn_runtime::train::predict_classes;
+/// # use nn_runtime::{testing::Tiny, Network};
+/// let classes = predict_classes(&Tiny::from_seed(1), array![[0.0f32, 1.0], [1.0, 0.0]].view())?;
+/// assert_eq!(classes.len(), 2);
+/// # Ok::<(), nn_runtime::Error>(())
+/// ```
+pub fn predict_classes<N: Network<f32>>(model: &N, x: ArrayView2<'_, f32>) -> Result<Vec<usize>> {
+    let proba = predict_proba(model, x)?;
+    Ok(proba
+        .rows()
+        .into_iter()
+        .map(|row| {
+            row.iter()
+                .enumerate()
+                .fold((0, f32::NEG_INFINITY), |(bi, bv), (i, &v)| if v > bv { (i, v) } else { (bi, bv) })
+                .0
+        })
+        .collect())
+}

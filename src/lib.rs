@@ -1,0 +1,1 @@
+pub use nn_runtime::*; pub use nn_macros::network;
