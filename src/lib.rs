@@ -1,1 +1,76 @@
-pub use nn_runtime::*; pub use nn_macros::network;
+//! `nn`: neural networks declared inline with [`network!`] and checked at compile time.
+//!
+//! ```
+//! nn::network! {
+//!     /// The Keras tutorial network.
+//!     pub Mlp: [784] => dense(128, relu) -> dense(10)
+//! }
+//!
+//! use nn::Network;
+//! let model = Mlp::<f32>::new(42);
+//! let mut cache = MlpCache::default();
+//! let logits = model.forward(&[0.5; 2 * 784], &mut cache); // a batch of two samples
+//! assert_eq!(logits.len(), 2 * 10);
+//! ```
+//!
+//! Everything that runs lives in `nn-runtime`, re-exported here: layers,
+//! losses, optimizers, the training loop (`nn::train`) and data loaders
+//! (`nn::data`). Training the network above on MNIST is `examples/mnist.rs`.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+extern crate self as nn;
+
+pub use nn_runtime::*;
+
+/// Declares a neural network whose shapes are checked at compile time.
+///
+/// ```text
+/// network := attribute* visibility? Name ":" "[" features "]" "=>" layer ("->" layer)*
+/// layer   := "dense" "(" units ("," activation)? ")"
+///          | "dense" "(" units "," "activation" "=" activation ")"
+///          | activation
+/// activation := "relu" | "sigmoid" | "tanh" | "softmax" | "identity"
+/// ```
+///
+/// `Name` becomes a struct generic over the element type (`f32` by default,
+/// `f64` for gradient checks) with one field per layer, each with its static
+/// shape in its type (`dense0: Dense<784, 128, Relu>`, `relu0`, `dense1`, ...).
+/// Two companions come with it: `NameGrads`, one gradient per parameter
+/// tensor, and `NameCache`, the activations of one batch. The batch size is
+/// the only runtime dimension.
+///
+/// ```
+/// nn::network! {
+///     /// The Keras tutorial network.
+///     pub Mlp: [784] => dense(128, relu) -> dense(10)
+/// }
+/// use nn::{Network, Params};
+/// assert_eq!(Mlp::<f32>::PARAMETERS, 784 * 128 + 128 + 128 * 10 + 10);
+/// let model = Mlp::<f32>::new(42);
+/// assert_eq!(model.tensor_name(2), "dense1.weight");
+/// let mut cache = MlpCache::default();
+/// assert_eq!(model.forward(&[0.0; 784], &mut cache).len(), 10);
+/// ```
+///
+/// Standalone activations and keyword arguments:
+///
+/// ```
+/// nn::network! {
+///     Classifier: [4] => dense(16) -> tanh -> dense(3, activation = identity) -> softmax
+/// }
+/// # use nn::Network;
+/// assert!(Classifier::<f64>::OUTPUTS_PROBABILITIES);
+/// ```
+///
+/// # Compile errors
+///
+/// Each points at the token to blame and says what to write instead:
+///
+/// - an unknown layer or activation (`dens`, `rleu`), with the closest valid name;
+/// - `dense` without units, with `0` or a non-integer number of units, with
+///   more than two arguments, an unknown or repeated keyword;
+/// - arguments to a standalone activation (`relu(2)`);
+/// - a missing, empty, zero or multi-dimensional input shape;
+/// - layers not joined by `->`, a trailing `->`, no layer after `=>`.
+pub use nn_macros::network;

@@ -1,1 +1,38 @@
+//! Implementation of `nn::network!`. Depend on `nn`, not on this crate.
+//!
+//! The macro runs in three stages, each in its own module: [`parse`] turns
+//! tokens into raw syntax, [`check`] resolves layers and infers every shape
+//! (collecting all errors with their spans), [`expand`] emits the structs
+//! and impls.
+#![forbid(unsafe_code)]
 
+mod ast;
+mod check;
+mod diag;
+mod expand;
+mod parse;
+
+/// Declares a neural network whose shapes are checked at compile time.
+///
+/// ```text
+/// network := attribute* visibility? Name ":" "[" features "]" "=>" layer ("->" layer)*
+/// layer   := "dense" "(" units ("," activation)? ")"
+///          | "dense" "(" units "," "activation" "=" activation ")"
+///          | activation
+/// activation := "relu" | "sigmoid" | "tanh" | "softmax" | "identity"
+/// ```
+///
+/// `Name` becomes a struct generic over the element type (`f32` by
+/// default) with one field per layer (`dense0`, `relu0`, `dense1`, ...), plus
+/// `NameGrads` (one gradient per parameter tensor) and `NameCache` (the
+/// activations of one batch), all implementing `nn::Network`'s companions.
+///
+/// See the `nn` crate's re-export of this macro for runnable examples.
+///
+/// Mistakes are compile errors at the offending token: an unknown layer or
+/// activation, `dense(0)`, a missing input shape, layers not joined by `->`.
+#[proc_macro]
+pub fn network(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
+    let def = syn::parse_macro_input!(input as parse::NetworkDef);
+    expand::network(&def).into()
+}

@@ -1,0 +1,130 @@
+//! `Network` (forward and backward), `Cache`, and the type-level shape backstop.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote, quote_spanned};
+
+use super::{companion, layer_type, lit};
+use crate::ast;
+
+/// `a{i}`: the output of layer `i - 1`; `d{i}`: the loss gradient with respect to it.
+fn buffers(i: usize) -> (syn::Ident, syn::Ident) {
+    (format_ident!("a{i}"), format_ident!("d{i}"))
+}
+
+pub(super) fn network_impl(net: &ast::Network) -> TokenStream {
+    let name = &net.name;
+    let (grads, cache) = (companion(net, "Grads"), companion(net, "Cache"));
+    let (input, output, parameters) = (lit(net.input), lit(net.output()), lit(net.parameters()));
+    let probabilities = net.outputs_probabilities();
+    let last = net.layers.len();
+    let (last_a, _) = buffers(last);
+    let inits = net.layers.iter().map(|layer| {
+        let field = &layer.field;
+        quote_spanned!(layer.span=> #field: ::nn::layers::Layer::<E>::init(&mut __rng),)
+    });
+    let resizes = net.layers.iter().enumerate().map(|(i, layer)| {
+        let (a, d) = buffers(i + 1);
+        let len = lit(layer.output);
+        quote! {
+            ::nn::__private::fit_buffer(&mut __cache.#a, __batch * #len);
+            ::nn::__private::fit_buffer(&mut __cache.#d, __batch * #len);
+        }
+    });
+    let forwards = net.layers.iter().enumerate().map(|(i, layer)| {
+        let field = &layer.field;
+        let x = if i == 0 {
+            quote!(__x)
+        } else {
+            let (a, _) = buffers(i);
+            quote!(&__cache.#a)
+        };
+        let (y, _) = buffers(i + 1);
+        quote_spanned! {layer.span=>
+            ::nn::layers::Layer::<E>::forward(&self.#field, #x, &mut __cache.#y, __batch);
+        }
+    });
+    let backwards = net.layers.iter().enumerate().rev().map(|(i, layer)| {
+        let field = &layer.field;
+        let (y, dy) = buffers(i + 1);
+        let (x, dx) = if i == 0 {
+            (quote!(__x), quote!(::core::option::Option::None))
+        } else {
+            let (a, d) = buffers(i);
+            (quote!(&__cache.#a), quote!(::core::option::Option::Some(&mut __cache.#d)))
+        };
+        let layer_grads = if layer.has_params() {
+            quote!(&mut __grads.#field)
+        } else {
+            quote!(&mut ::nn::NoParams)
+        };
+        quote_spanned! {layer.span=>
+            ::nn::layers::Layer::<E>::backward(
+                &self.#field, #x, &__cache.#y, &mut __cache.#dy, #dx, #layer_grads, __batch,
+            );
+        }
+    });
+    quote! {
+        #[automatically_derived]
+        impl<E: ::nn::Element> ::nn::Network<E> for #name<E> {
+            type Input = ::nn::shape::Flat<#input>;
+            type Output = ::nn::shape::Flat<#output>;
+            type Grads = #grads<E>;
+            type Cache = #cache<E>;
+            const PARAMETERS: usize = #parameters;
+            const OUTPUTS_PROBABILITIES: bool = #probabilities;
+
+            fn from_seed(seed: u64) -> Self {
+                let mut __rng = ::nn::rng::SeededRng::new(seed);
+                Self {
+                    #(#inits)*
+                    _element: ::core::marker::PhantomData,
+                }
+            }
+
+            fn forward<'c>(&self, __x: &[E], __cache: &'c mut #cache<E>) -> &'c [E] {
+                let __batch = ::nn::__private::batch_size(__x, #input);
+                __cache.batch = __batch;
+                #(#resizes)*
+                #(#forwards)*
+                &__cache.#last_a
+            }
+
+            fn backward(&self, __x: &[E], __cache: &mut #cache<E>, __grads: &mut #grads<E>) {
+                let __batch = __cache.batch;
+                #(#backwards)*
+            }
+        }
+    }
+}
+
+pub(super) fn cache_impl(net: &ast::Network) -> TokenStream {
+    let cache = companion(net, "Cache");
+    let (a, d) = buffers(net.layers.len());
+    quote! {
+        #[automatically_derived]
+        impl<E: ::nn::Element> ::nn::Cache<E> for #cache<E> {
+            fn batch(&self) -> usize {
+                self.batch
+            }
+            fn output_and_grad(&mut self) -> (&[E], &mut [E]) {
+                (&self.#a, &mut self.#d)
+            }
+        }
+    }
+}
+
+/// Makes the type checker confirm each layer's output is the next one's
+/// input, so a bug in the macro's own shape inference cannot go unnoticed.
+pub(super) fn shape_backstop(net: &ast::Network) -> TokenStream {
+    let element = quote!(f32);
+    let input = lit(net.input);
+    let mut previous = quote!(::nn::shape::Flat<#input>);
+    let checks = net.layers.iter().map(|layer| {
+        let ty = layer_type(layer, &element);
+        let expected = std::mem::replace(&mut previous, quote!(<#ty as ::nn::layers::Layer<f32>>::Output));
+        quote_spanned! {layer.span=>
+            ::nn::__private::assert_same_shape::<#expected, <#ty as ::nn::layers::Layer<f32>>::Input>();
+        }
+    });
+    quote!(#(#checks)*)
+}
