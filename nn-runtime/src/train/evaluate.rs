@@ -2,6 +2,7 @@
 
 use super::{check_batch_size, check_data, gather};
 use crate::data::Dataset;
+use crate::gemm::FlushDenormals;
 use crate::loss::{BatchStats, SparseCrossEntropy};
 use crate::shape::Shape;
 use crate::{Network, Result};
@@ -53,6 +54,7 @@ impl Evaluation {
 pub fn evaluate<N: Network<f32>>(model: &N, data: &Dataset, batch_size: usize) -> Result<Evaluation> {
     check_batch_size(batch_size)?;
     check_data::<N>(data)?;
+    let _flush = FlushDenormals::enable();
     let mut cache = N::Cache::default();
     let (mut x, mut labels) = (Vec::new(), Vec::new());
     let mut total = BatchStats::default();
