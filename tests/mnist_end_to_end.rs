@@ -1,0 +1,42 @@
+//! End to end on real MNIST: one epoch of the Keras tutorial network reaches
+//! at least 95% test accuracy.
+//!
+//! The data is found as the example finds it (`NN_DATA_DIR`, `./data`,
+//! `../shared/data`). Without it the test is skipped with a loud message,
+//! except in CI (`CI=true`), where missing data fails it.
+
+use nn::data::{MnistKind, load_mnist};
+use nn::optim::{Adam, AdamConfig};
+use nn::train::{FitOptions, evaluate, fit, predict_classes};
+
+nn::network! { Mlp: [784] => dense(128, relu) -> dense(10) }
+
+#[test]
+fn one_epoch_of_the_tutorial_network_reaches_95_percent() {
+    let data = match load_mnist(MnistKind::Digits, None) {
+        Ok(data) => data,
+        Err(e) if std::env::var("CI").is_ok_and(|v| v == "true") => panic!("CI needs MNIST: {e}"),
+        Err(e) => {
+            eprintln!("SKIPPED: MNIST end-to-end test, no data: {e}");
+            return;
+        }
+    };
+    let mut model = Mlp::<f32>::new(42);
+    let mut adam = Adam::new(AdamConfig::keras()).unwrap();
+    let options = FitOptions {
+        epochs: 1,
+        batch_size: 32,
+        seed: 42,
+        shuffle: true,
+    };
+    let history = fit(&mut model, &mut adam, &data.train, &options, |_| {}).unwrap();
+    assert_eq!(history.epochs[0].samples, 60_000);
+    let test = evaluate(&model, &data.test, 1000).unwrap();
+    assert_eq!(test.samples, 10_000);
+    assert!(test.accuracy >= 0.95, "test accuracy {:.4} after one epoch", test.accuracy);
+    assert!(test.loss < 0.2, "test loss {:.4} after one epoch", test.loss);
+
+    let predicted = predict_classes(&model, data.test.features()).unwrap();
+    let correct = predicted.iter().zip(data.test.labels()).filter(|(p, l)| p == l).count();
+    assert_eq!(correct as f64 / 10_000.0, test.accuracy, "predict and evaluate disagree");
+}

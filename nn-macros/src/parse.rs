@@ -114,9 +114,12 @@ impl Parse for NetworkDef {
         if !input.peek(Token![=>]) {
             return Err(input.error("expected `=>` between the input shape and the first layer"));
         }
-        input.parse::<Token![=>]>()?;
+        let fat_arrow: Token![=>] = input.parse()?;
         if input.is_empty() {
-            return Err(input.error("expected at least one layer after `=>`, e.g. `dense(10)`"));
+            return Err(syn::Error::new_spanned(
+                fat_arrow,
+                "expected at least one layer after `=>`, e.g. `dense(10)`",
+            ));
         }
         let mut layers = vec![input.parse::<LayerCall>()?];
         while !input.is_empty() {
@@ -128,7 +131,10 @@ impl Parse for NetworkDef {
             }
             let arrow: Token![->] = input.parse()?;
             if input.is_empty() {
-                return Err(syn::Error::new(arrow.span(), "expected a layer after `->`; remove the trailing `->`"));
+                return Err(syn::Error::new_spanned(
+                    arrow,
+                    "expected a layer after `->`; remove the trailing `->`",
+                ));
             }
             layers.push(input.parse()?);
         }

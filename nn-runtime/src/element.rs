@@ -12,7 +12,7 @@ use std::fmt::Debug;
 /// ```
 /// use nn_runtime::Element;
 /// assert_eq!(<f32 as Element>::from_f64(0.5), 0.5f32);
-/// assert_eq!(2.0f64.to_f64(), 2.0);
+/// assert_eq!(2.0f64.into_f64(), 2.0);
 /// ```
 pub trait Element:
     num_traits::Float
@@ -27,14 +27,14 @@ pub trait Element:
     /// Converts from `f64`, rounding to the nearest representable value.
     fn from_f64(value: f64) -> Self;
     /// Widens to `f64` (exact for both implementations).
-    fn to_f64(self) -> f64;
+    fn into_f64(self) -> f64;
 }
 
 impl Element for f32 {
     fn from_f64(value: f64) -> Self {
         value as f32
     }
-    fn to_f64(self) -> f64 {
+    fn into_f64(self) -> f64 {
         f64::from(self)
     }
 }
@@ -43,7 +43,7 @@ impl Element for f64 {
     fn from_f64(value: f64) -> Self {
         value
     }
-    fn to_f64(self) -> f64 {
+    fn into_f64(self) -> f64 {
         self
     }
 }

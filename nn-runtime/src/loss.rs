@@ -113,7 +113,7 @@ impl SparseCrossEntropy {
                 .fold((0, E::neg_infinity()), |(bi, bv), (i, &v)| if v > bv { (i, v) } else { (bi, bv) });
             let sum_exp = row.iter().fold(E::zero(), |acc, &v| acc + (v - max).exp());
             let log_sum_exp = sum_exp.ln() + max;
-            stats.loss_sum += (log_sum_exp - row[label]).to_f64();
+            stats.loss_sum += (log_sum_exp - row[label]).into_f64();
             stats.correct += usize::from(argmax == label);
             if let Some(grad) = grad.as_deref_mut() {
                 let out = &mut grad[sample * classes..(sample + 1) * classes];

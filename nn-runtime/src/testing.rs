@@ -74,7 +74,7 @@ pub fn check_vjp(
 pub fn assert_close<E: crate::Element>(what: &str, got: &[E], want: &[f64], tol: f64) {
     assert_eq!(got.len(), want.len(), "{what}: got {} values, expected {}", got.len(), want.len());
     for (i, (&g, &w)) in got.iter().zip(want).enumerate() {
-        let g = g.to_f64();
+        let g = g.into_f64();
         assert!(
             (g - w).abs() <= tol * w.abs().max(1.0),
             "{what}[{i}]: got {g}, expected {w} (tolerance {tol})"

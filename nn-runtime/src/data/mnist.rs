@@ -153,6 +153,12 @@ fn load_split(dir: &Path, prefix: &str) -> Result<Dataset> {
         });
     }
     let per_sample = images.dims[1] * images.dims[2];
+    if per_sample == 0 {
+        return Err(Error::BadFormat {
+            path: images_path,
+            detail: format!("images of {}x{} pixels hold nothing", images.dims[1], images.dims[2]),
+        });
+    }
     let features = images.data.iter().map(|&p| f32::from(p) / 255.0).collect();
     let labels = labels.data.iter().map(|&l| usize::from(l)).collect();
     Dataset::from_parts(features, per_sample, labels, CLASSES, &labels_path.display().to_string())

@@ -5,4 +5,4 @@ pub mod idx;
 pub mod mnist;
 
 pub use dataset::Dataset;
-pub use mnist::{MnistKind, load_mnist};
+pub use mnist::{MnistKind, MnistSplits, load_mnist};

@@ -9,7 +9,7 @@ use crate::loss::{BatchStats, SparseCrossEntropy};
 use crate::optim::Optimizer;
 use crate::rng::SeededRng;
 use crate::shape::Shape;
-use crate::{Cache, Network, Result};
+use crate::{Cache, Element, Network, Result};
 
 /// How to train.
 ///
@@ -143,17 +143,18 @@ pub enum Progress<'a> {
 /// # Examples
 ///
 /// See [`fit`], which calls it once per batch.
-pub fn train_step<N, O>(
+pub fn train_step<E, N, O>(
     model: &mut N,
     optimizer: &mut O,
-    x: &[f32],
+    x: &[E],
     labels: &[usize],
     cache: &mut N::Cache,
     grads: &mut N::Grads,
 ) -> BatchStats
 where
-    N: Network<f32>,
-    O: Optimizer<f32, N, N::Grads>,
+    E: Element,
+    N: Network<E>,
+    O: Optimizer<E, N, N::Grads>,
 {
     model.forward(x, cache);
     let (logits, grad) = cache.output_and_grad();

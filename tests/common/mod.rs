@@ -1,0 +1,41 @@
+//! Shared helpers of the integration tests: reading the PyTorch fixtures.
+
+use serde_json::Value;
+
+/// One case of a fixture file: named tensors and settings.
+pub struct Case<'a> {
+    pub name: &'a str,
+    fields: &'a serde_json::Map<String, Value>,
+}
+
+impl Case<'_> {
+    /// The flattened values of tensor `key`.
+    pub fn tensor(&self, key: &str) -> Vec<f64> {
+        self.fields[key]["data"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{}: `{key}` has no data", self.name))
+            .iter()
+            .map(|v| v.as_f64().unwrap_or_else(|| panic!("{}: `{key}` holds a non-number", self.name)))
+            .collect()
+    }
+
+    /// Tensor `key` as class labels.
+    pub fn labels(&self, key: &str) -> Vec<usize> {
+        self.tensor(key).into_iter().map(|v| v as usize).collect()
+    }
+}
+
+/// Parses `tests/fixtures/<file>`.
+pub fn fixture(file: &str) -> Value {
+    let path = format!("{}/tests/fixtures/{file}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// Case `name` of a parsed fixture.
+pub fn case<'a>(fixture: &'a Value, name: &'a str) -> Case<'a> {
+    let fields = fixture["cases"][name]
+        .as_object()
+        .unwrap_or_else(|| panic!("fixture has no case `{name}`"));
+    Case { name, fields }
+}

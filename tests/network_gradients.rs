@@ -1,0 +1,105 @@
+//! The generated backward of whole networks agrees with central finite
+//! differences in f64, for every parameter tensor.
+
+use nn::loss::SparseCrossEntropy;
+use nn::testing::check_vjp;
+use nn::{Cache, Network, Params};
+
+nn::network! {
+    /// Every layer kind of the DSL in one chain.
+    Deep: [6] => dense(5, tanh) -> dense(4, sigmoid) -> relu -> dense(7) -> tanh -> dense(3) -> softmax
+}
+
+nn::network! { Tutorial: [9] => dense(8, relu) -> dense(4) }
+
+const BATCH: usize = 3;
+
+fn inputs(len: usize, salt: usize) -> Vec<f64> {
+    (0..len).map(|i| (((i + salt) * 29 % 19) as f64 - 9.0) / 7.0).collect()
+}
+
+/// A copy of `model` whose tensor `index` holds `values`.
+fn with_tensor<N: Network<f64>>(model: &N, index: usize, values: &[f64]) -> N {
+    let mut probe = model.clone();
+    probe.tensor_mut(index).copy_from_slice(values);
+    probe
+}
+
+/// L = <dy, network(x)>: checks every parameter gradient the generated backward gives.
+fn check_output_vjp<N: Network<f64>>(model: &N) {
+    let x = inputs(BATCH * <N::Input as nn::shape::Shape>::NUMEL, 1);
+    let dy = inputs(BATCH * <N::Output as nn::shape::Shape>::NUMEL, 4);
+    for index in 0..N::TENSORS {
+        let forward = |p: &[f64]| {
+            let mut cache = N::Cache::default();
+            with_tensor(model, index, p).forward(&x, &mut cache).to_vec()
+        };
+        let backward = |p: &[f64], dy: &[f64]| {
+            let probe = with_tensor(model, index, p);
+            let mut cache = N::Cache::default();
+            probe.forward(&x, &mut cache);
+            cache.output_and_grad().1.copy_from_slice(dy);
+            let mut grads = N::Grads::default();
+            probe.backward(&x, &mut cache, &mut grads);
+            grads.tensor(index).to_vec()
+        };
+        check_vjp(forward, backward, model.tensor(index), &dy);
+    }
+}
+
+#[test]
+fn deep_chain_backward_matches_finite_differences() {
+    check_output_vjp(&Deep::<f64>::new(3));
+}
+
+#[test]
+fn tutorial_network_with_cross_entropy_matches_finite_differences() {
+    let model = Tutorial::<f64>::new(5);
+    let x = inputs(BATCH * 9, 2);
+    let labels = [3, 0, 2];
+    let loss = |m: &Tutorial<f64>| {
+        let mut cache = TutorialCache::default();
+        vec![SparseCrossEntropy::forward(m.forward(&x, &mut cache), &labels, 4).mean_loss()]
+    };
+    for index in 0..Tutorial::<f64>::TENSORS {
+        check_vjp(
+            |p| loss(&with_tensor(&model, index, p)),
+            |p, dy| {
+                let probe = with_tensor(&model, index, p);
+                let mut cache = TutorialCache::default();
+                probe.forward(&x, &mut cache);
+                let (logits, grad) = cache.output_and_grad();
+                SparseCrossEntropy::forward_backward(logits, &labels, grad, 4);
+                let mut grads = TutorialGrads::default();
+                probe.backward(&x, &mut cache, &mut grads);
+                grads.tensor(index).iter().map(|g| g * dy[0]).collect()
+            },
+            model.tensor(index),
+            &[1.0],
+        );
+    }
+}
+
+#[test]
+fn parameter_names_and_counts_follow_the_layers() {
+    let model = Deep::<f32>::new(0);
+    let names: Vec<String> = (0..Deep::<f32>::TENSORS).map(|i| model.tensor_name(i)).collect();
+    assert_eq!(
+        names,
+        ["dense0.weight", "dense0.bias", "dense1.weight", "dense1.bias", "dense2.weight", "dense2.bias", "dense3.weight", "dense3.bias"]
+    );
+    assert_eq!(model.scalar_count(), Deep::<f32>::PARAMETERS);
+    assert_eq!(Deep::<f32>::PARAMETERS, 6 * 5 + 5 + 5 * 4 + 4 + 4 * 7 + 7 + 7 * 3 + 3);
+    assert!(Deep::<f32>::OUTPUTS_PROBABILITIES && !Tutorial::<f32>::OUTPUTS_PROBABILITIES);
+}
+
+#[test]
+fn same_seed_same_model_and_batch_size_can_change_between_calls() {
+    let (a, b) = (Tutorial::<f32>::new(9), Tutorial::<f32>::new(9));
+    assert_eq!(a.dense0.weight(), b.dense0.weight());
+    assert_ne!(a.dense0.weight(), Tutorial::<f32>::new(10).dense0.weight());
+    let mut cache = TutorialCache::default();
+    assert_eq!(a.forward(&[0.5; 9 * 5], &mut cache).len(), 20);
+    assert_eq!(a.forward(&[0.5; 9], &mut cache).len(), 4);
+    assert_eq!(cache.batch(), 1);
+}

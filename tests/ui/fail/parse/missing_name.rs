@@ -1,0 +1,5 @@
+nn::network! {
+    pub : [784] => dense(10)
+}
+
+fn main() {}

@@ -1,0 +1,5 @@
+nn::network! {
+    pub Net: [784] =>
+}
+
+fn main() {}

@@ -1,0 +1,5 @@
+nn::network! {
+    pub Net: [] => dense(10)
+}
+
+fn main() {}

@@ -1,0 +1,5 @@
+nn::network! {
+    pub Net: [0] => dense(10)
+}
+
+fn main() {}
