@@ -49,7 +49,11 @@ impl Args {
             json: false,
         };
         while let Some(flag) = words.next() {
-            let mut value = || words.next().ok_or_else(|| format!("{flag} needs a value\n{USAGE}"));
+            let mut value = || {
+                words
+                    .next()
+                    .ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))
+            };
             match flag.as_str() {
                 "--dataset" => args.dataset = value()?.parse()?,
                 "--epochs" => args.epochs = number(&flag, &value()?, 0)?,
@@ -70,7 +74,9 @@ impl Args {
 fn number(flag: &str, text: &str, min: usize) -> Result<usize, String> {
     match text.parse::<usize>() {
         Ok(n) if n >= min => Ok(n),
-        _ => Err(format!("{flag} needs a whole number of at least {min}, found `{text}`")),
+        _ => Err(format!(
+            "{flag} needs a whole number of at least {min}, found `{text}`"
+        )),
     }
 }
 
@@ -82,7 +88,10 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let pool = match rayon::ThreadPoolBuilder::new().num_threads(args.threads).build() {
+    let pool = match rayon::ThreadPoolBuilder::new()
+        .num_threads(args.threads)
+        .build()
+    {
         Ok(pool) => pool,
         Err(e) => {
             eprintln!("error: cannot start {} threads: {e}", args.threads);
@@ -117,7 +126,9 @@ fn run(args: &Args) -> nn::Result<()> {
         shuffle: true,
     };
     let mut bar = EpochBar::new(args.epochs);
-    let history = fit(&mut model, &mut adam, &data.train, &options, |event| bar.show(event))?;
+    let history = fit(&mut model, &mut adam, &data.train, &options, |event| {
+        bar.show(event)
+    })?;
     let test = evaluate(&model, &data.test, 1000)?;
     let train_seconds = history.train_seconds();
     let trained: usize = history.epochs.iter().map(|e| e.samples).sum();
@@ -129,7 +140,9 @@ fn run(args: &Args) -> nn::Result<()> {
         100.0 * test.error_rate(),
         test.samples
     );
-    println!("trained {trained} samples in {train_seconds:.2} s ({samples_per_second:.0} samples/s)");
+    println!(
+        "trained {trained} samples in {train_seconds:.2} s ({samples_per_second:.0} samples/s)"
+    );
     if args.json {
         println!(
             "{{\"dataset\": \"{}\", \"epochs\": {}, \"batch_size\": {}, \"train_seconds\": {:.3}, \

@@ -31,9 +31,17 @@ fn dataset(tweak: impl FnOnce(&Path)) -> tempfile::TempDir {
     let mnist = dir.path().join("mnist");
     std::fs::create_dir(&mnist).unwrap();
     for split in ["train", "t10k"] {
-        let images = idx(IMAGES, &[3, 2, 2], &[0, 64, 128, 255, 1, 2, 3, 4, 9, 9, 9, 9]);
+        let images = idx(
+            IMAGES,
+            &[3, 2, 2],
+            &[0, 64, 128, 255, 1, 2, 3, 4, 9, 9, 9, 9],
+        );
         let labels = idx(LABELS, &[3], &[7, 0, 9]);
-        std::fs::write(mnist.join(format!("{split}-images-idx3-ubyte.gz")), gzip(&images)).unwrap();
+        std::fs::write(
+            mnist.join(format!("{split}-images-idx3-ubyte.gz")),
+            gzip(&images),
+        )
+        .unwrap();
         std::fs::write(mnist.join(format!("{split}-labels-idx1-ubyte")), labels).unwrap();
     }
     tweak(&mnist);
@@ -48,19 +56,47 @@ fn load(dir: &tempfile::TempDir) -> nn::Result<nn::data::MnistSplits> {
 fn a_valid_directory_loads_gzipped_and_raw_files_scaled_to_unit_range() {
     let dir = dataset(|_| {});
     let data = load(&dir).unwrap();
-    assert_eq!((data.train.len(), data.test.len(), data.train.features_per_sample()), (3, 3, 4));
-    assert_eq!(data.train.sample(0), &[0.0, 64.0 / 255.0, 128.0 / 255.0, 1.0]);
+    assert_eq!(
+        (
+            data.train.len(),
+            data.test.len(),
+            data.train.features_per_sample()
+        ),
+        (3, 3, 4)
+    );
+    assert_eq!(
+        data.train.sample(0),
+        &[0.0, 64.0 / 255.0, 128.0 / 255.0, 1.0]
+    );
     assert_eq!(data.train.labels(), &[7, 0, 9]);
 }
 
 #[test]
 fn wrong_magic_names_the_file_and_both_numbers() {
     let dir = dataset(|d| {
-        std::fs::write(d.join("train-labels-idx1-ubyte"), idx(IMAGES, &[3, 1, 1], &[0, 0, 0])).unwrap();
+        std::fs::write(
+            d.join("train-labels-idx1-ubyte"),
+            idx(IMAGES, &[3, 1, 1], &[0, 0, 0]),
+        )
+        .unwrap();
     });
     let err = load(&dir).unwrap_err();
-    assert!(matches!(err, Error::BadMagic { expected: LABELS, found: IMAGES, .. }), "{err}");
-    assert!(err.to_string().contains("train-labels-idx1-ubyte: wrong magic number 2051"), "{err}");
+    assert!(
+        matches!(
+            err,
+            Error::BadMagic {
+                expected: LABELS,
+                found: IMAGES,
+                ..
+            }
+        ),
+        "{err}"
+    );
+    assert!(
+        err.to_string()
+            .contains("train-labels-idx1-ubyte: wrong magic number 2051"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -70,8 +106,22 @@ fn truncated_images_name_the_file_and_sizes() {
         std::fs::write(d.join("t10k-images-idx3-ubyte.gz"), short).unwrap();
     });
     let err = load(&dir).unwrap_err();
-    assert!(matches!(err, Error::Truncated { expected_bytes: 28, found_bytes: 27, .. }), "{err}");
-    assert!(err.to_string().contains("t10k-images-idx3-ubyte.gz: truncated"), "{err}");
+    assert!(
+        matches!(
+            err,
+            Error::Truncated {
+                expected_bytes: 28,
+                found_bytes: 27,
+                ..
+            }
+        ),
+        "{err}"
+    );
+    assert!(
+        err.to_string()
+            .contains("t10k-images-idx3-ubyte.gz: truncated"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -82,28 +132,67 @@ fn a_corrupt_gzip_stream_is_an_error_naming_the_file() {
         std::fs::write(d.join("train-images-idx3-ubyte.gz"), broken).unwrap();
     });
     let err = load(&dir).unwrap_err();
-    assert!(matches!(err, Error::Io { .. } | Error::Truncated { .. }), "{err}");
-    assert!(err.to_string().contains("train-images-idx3-ubyte.gz"), "{err}");
+    assert!(
+        matches!(err, Error::Io { .. } | Error::Truncated { .. }),
+        "{err}"
+    );
+    assert!(
+        err.to_string().contains("train-images-idx3-ubyte.gz"),
+        "{err}"
+    );
 }
 
 #[test]
 fn image_and_label_counts_must_match() {
     let dir = dataset(|d| {
-        std::fs::write(d.join("train-labels-idx1-ubyte"), idx(LABELS, &[2], &[1, 2])).unwrap();
+        std::fs::write(
+            d.join("train-labels-idx1-ubyte"),
+            idx(LABELS, &[2], &[1, 2]),
+        )
+        .unwrap();
     });
     let err = load(&dir).unwrap_err();
-    assert!(matches!(err, Error::CountMismatch { image_count: 3, label_count: 2, .. }), "{err}");
+    assert!(
+        matches!(
+            err,
+            Error::CountMismatch {
+                image_count: 3,
+                label_count: 2,
+                ..
+            }
+        ),
+        "{err}"
+    );
     assert!(err.to_string().contains("holds 3 images but"), "{err}");
 }
 
 #[test]
 fn labels_above_nine_are_out_of_range() {
     let dir = dataset(|d| {
-        std::fs::write(d.join("t10k-labels-idx1-ubyte"), idx(LABELS, &[3], &[1, 10, 2])).unwrap();
+        std::fs::write(
+            d.join("t10k-labels-idx1-ubyte"),
+            idx(LABELS, &[3], &[1, 10, 2]),
+        )
+        .unwrap();
     });
     let err = load(&dir).unwrap_err();
-    assert!(matches!(err, Error::LabelOutOfRange { index: 1, label: 10, classes: 10, .. }), "{err}");
-    assert!(err.to_string().contains("t10k-labels-idx1-ubyte: label 10 of sample 1"), "{err}");
+    assert!(
+        matches!(
+            err,
+            Error::LabelOutOfRange {
+                index: 1,
+                label: 10,
+                classes: 10,
+                ..
+            }
+        ),
+        "{err}"
+    );
+    assert!(
+        err.to_string()
+            .contains("t10k-labels-idx1-ubyte: label 10 of sample 1"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -112,7 +201,10 @@ fn a_missing_data_set_says_where_it_looked_and_how_to_get_it() {
     let err = load_mnist(MnistKind::Fashion, Some(dir.path())).unwrap_err();
     let message = err.to_string();
     assert!(matches!(err, Error::DataNotFound { .. }));
-    assert!(message.contains(&dir.path().join("fashion-mnist").display().to_string()), "{message}");
+    assert!(
+        message.contains(&dir.path().join("fashion-mnist").display().to_string()),
+        "{message}"
+    );
     assert!(message.contains("NN_DATA_DIR"), "{message}");
 }
 

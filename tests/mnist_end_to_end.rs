@@ -33,10 +33,26 @@ fn one_epoch_of_the_tutorial_network_reaches_95_percent() {
     assert_eq!(history.epochs[0].samples, 60_000);
     let test = evaluate(&model, &data.test, 1000).unwrap();
     assert_eq!(test.samples, 10_000);
-    assert!(test.accuracy >= 0.95, "test accuracy {:.4} after one epoch", test.accuracy);
-    assert!(test.loss < 0.2, "test loss {:.4} after one epoch", test.loss);
+    assert!(
+        test.accuracy >= 0.95,
+        "test accuracy {:.4} after one epoch",
+        test.accuracy
+    );
+    assert!(
+        test.loss < 0.2,
+        "test loss {:.4} after one epoch",
+        test.loss
+    );
 
     let predicted = predict_classes(&model, data.test.features()).unwrap();
-    let correct = predicted.iter().zip(data.test.labels()).filter(|(p, l)| p == l).count();
-    assert_eq!(correct as f64 / 10_000.0, test.accuracy, "predict and evaluate disagree");
+    let correct = predicted
+        .iter()
+        .zip(data.test.labels())
+        .filter(|(p, l)| p == l)
+        .count();
+    assert_eq!(
+        correct as f64 / 10_000.0,
+        test.accuracy,
+        "predict and evaluate disagree"
+    );
 }

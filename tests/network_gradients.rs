@@ -15,7 +15,9 @@ nn::network! { Tutorial: [9] => dense(8, relu) -> dense(4) }
 const BATCH: usize = 3;
 
 fn inputs(len: usize, salt: usize) -> Vec<f64> {
-    (0..len).map(|i| (((i + salt) * 29 % 19) as f64 - 9.0) / 7.0).collect()
+    (0..len)
+        .map(|i| (((i + salt) * 29 % 19) as f64 - 9.0) / 7.0)
+        .collect()
 }
 
 /// A copy of `model` whose tensor `index` holds `values`.
@@ -32,7 +34,9 @@ fn check_output_vjp<N: Network<f64>>(model: &N) {
     for index in 0..N::TENSORS {
         let forward = |p: &[f64]| {
             let mut cache = N::Cache::default();
-            with_tensor(model, index, p).forward(&x, &mut cache).to_vec()
+            with_tensor(model, index, p)
+                .forward(&x, &mut cache)
+                .to_vec()
         };
         let backward = |p: &[f64], dy: &[f64]| {
             let probe = with_tensor(model, index, p);
@@ -83,14 +87,28 @@ fn tutorial_network_with_cross_entropy_matches_finite_differences() {
 #[test]
 fn parameter_names_and_counts_follow_the_layers() {
     let model = Deep::<f32>::new(0);
-    let names: Vec<String> = (0..Deep::<f32>::TENSORS).map(|i| model.tensor_name(i)).collect();
+    let names: Vec<String> = (0..Deep::<f32>::TENSORS)
+        .map(|i| model.tensor_name(i))
+        .collect();
     assert_eq!(
         names,
-        ["dense0.weight", "dense0.bias", "dense1.weight", "dense1.bias", "dense2.weight", "dense2.bias", "dense3.weight", "dense3.bias"]
+        [
+            "dense0.weight",
+            "dense0.bias",
+            "dense1.weight",
+            "dense1.bias",
+            "dense2.weight",
+            "dense2.bias",
+            "dense3.weight",
+            "dense3.bias"
+        ]
     );
     assert_eq!(model.scalar_count(), Deep::<f32>::PARAMETERS);
-    assert_eq!(Deep::<f32>::PARAMETERS, 6 * 5 + 5 + 5 * 4 + 4 + 4 * 7 + 7 + 7 * 3 + 3);
-    assert!(Deep::<f32>::OUTPUTS_PROBABILITIES && !Tutorial::<f32>::OUTPUTS_PROBABILITIES);
+    assert_eq!(
+        Deep::<f32>::PARAMETERS,
+        6 * 5 + 5 + 5 * 4 + 4 + 4 * 7 + 7 + 7 * 3 + 3
+    );
+    const { assert!(Deep::<f32>::OUTPUTS_PROBABILITIES && !Tutorial::<f32>::OUTPUTS_PROBABILITIES) };
 }
 
 #[test]

@@ -42,14 +42,30 @@ where
     let labels = case.labels("labels");
     let mut cache = N::Cache::default();
     let logits = model.forward(&x, &mut cache).to_vec();
-    assert_close(&format!("{name} logits"), &logits, &case.tensor("logits"), tol);
+    assert_close(
+        &format!("{name} logits"),
+        &logits,
+        &case.tensor("logits"),
+        tol,
+    );
     let (out, grad) = cache.output_and_grad();
-    let stats = SparseCrossEntropy::forward_backward(out, &labels, grad, logits.len() / labels.len());
-    assert_close(&format!("{name} loss"), &[stats.mean_loss()], &case.tensor("loss"), tol);
+    let stats =
+        SparseCrossEntropy::forward_backward(out, &labels, grad, logits.len() / labels.len());
+    assert_close(
+        &format!("{name} loss"),
+        &[stats.mean_loss()],
+        &case.tensor("loss"),
+        tol,
+    );
     let mut grads = N::Grads::default();
     model.backward(&x, &mut cache, &mut grads);
     for (index, key) in ["dW1", "db1", "dW2", "db2"].iter().enumerate() {
-        assert_close(&format!("{name} {key}"), grads.tensor(index), &case.tensor(key), tol);
+        assert_close(
+            &format!("{name} {key}"),
+            grads.tensor(index),
+            &case.tensor(key),
+            tol,
+        );
     }
 }
 
@@ -83,7 +99,11 @@ fn hidden_activations_match_pytorch() {
 }
 
 /// Runs the five steps of an `optimizer_steps.json` case and compares losses and final parameters.
-fn check_steps<E: Element, O: Optimizer<E, ReluB4<E>, ReluB4Grads<E>>>(name: &str, mut optimizer: O, tol: f64) {
+fn check_steps<E: Element, O: Optimizer<E, ReluB4<E>, ReluB4Grads<E>>>(
+    name: &str,
+    mut optimizer: O,
+    tol: f64,
+) {
     let fixture = fixture("optimizer_steps.json");
     let case = case(&fixture, name);
     let mut model = ReluB4::<E>::new(0);
@@ -91,17 +111,42 @@ fn check_steps<E: Element, O: Optimizer<E, ReluB4<E>, ReluB4Grads<E>>>(name: &st
     let (mut cache, mut grads) = (ReluB4Cache::default(), ReluB4Grads::default());
     let mut losses = Vec::new();
     for step in 0..5 {
-        let x: Vec<E> = case.tensor(&format!("x_{step}")).into_iter().map(E::from_f64).collect();
+        let x: Vec<E> = case
+            .tensor(&format!("x_{step}"))
+            .into_iter()
+            .map(E::from_f64)
+            .collect();
         let labels = case.labels(&format!("labels_{step}"));
-        let stats = train_step(&mut model, &mut optimizer, &x, &labels, &mut cache, &mut grads);
+        let stats = train_step(
+            &mut model,
+            &mut optimizer,
+            &x,
+            &labels,
+            &mut cache,
+            &mut grads,
+        );
         losses.push(stats.mean_loss());
     }
-    assert_close(&format!("{name} losses"), &losses, &case.tensor("losses"), tol);
+    assert_close(
+        &format!("{name} losses"),
+        &losses,
+        &case.tensor("losses"),
+        tol,
+    );
     let mut expected = ReluB4::<E>::new(0);
     load(&mut expected, &case, "_final");
     for index in 0..4 {
-        let want: Vec<f64> = expected.tensor(index).iter().map(|v| v.into_f64()).collect();
-        assert_close(&format!("{name} {}", model.tensor_name(index)), model.tensor(index), &want, tol);
+        let want: Vec<f64> = expected
+            .tensor(index)
+            .iter()
+            .map(|v| v.into_f64())
+            .collect();
+        assert_close(
+            &format!("{name} {}", model.tensor_name(index)),
+            model.tensor(index),
+            &want,
+            tol,
+        );
     }
 }
 
@@ -111,8 +156,16 @@ fn adam_steps_match_pytorch() {
         learning_rate: 0.01,
         ..AdamConfig::pytorch()
     };
-    check_steps::<f64, _>("adam_lr0.01_b0.9_0.999_eps1e-8", Adam::new(config).unwrap(), 1e-9);
-    check_steps::<f32, _>("adam_lr0.01_b0.9_0.999_eps1e-8", Adam::new(config).unwrap(), 1e-4);
+    check_steps::<f64, _>(
+        "adam_lr0.01_b0.9_0.999_eps1e-8",
+        Adam::new(config).unwrap(),
+        1e-9,
+    );
+    check_steps::<f32, _>(
+        "adam_lr0.01_b0.9_0.999_eps1e-8",
+        Adam::new(config).unwrap(),
+        1e-4,
+    );
 }
 
 #[test]

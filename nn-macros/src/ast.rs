@@ -30,7 +30,12 @@ impl Network {
     pub fn outputs_probabilities(&self) -> bool {
         matches!(
             self.layers.last().map(|l| &l.kind),
-            Some(LayerKind::Dense { activation: Activation::Softmax, .. } | LayerKind::Activation(Activation::Softmax))
+            Some(
+                LayerKind::Dense {
+                    activation: Activation::Softmax,
+                    ..
+                } | LayerKind::Activation(Activation::Softmax)
+            )
         )
     }
 }
@@ -63,7 +68,10 @@ impl Layer {
 
 /// The layer kinds `network!` knows.
 pub(crate) enum LayerKind {
-    Dense { units: usize, activation: Activation },
+    Dense {
+        units: usize,
+        activation: Activation,
+    },
     Activation(Activation),
 }
 
@@ -88,7 +96,13 @@ pub(crate) enum Activation {
 }
 
 impl Activation {
-    pub const ALL: [Self; 5] = [Self::Identity, Self::Relu, Self::Sigmoid, Self::Tanh, Self::Softmax];
+    pub const ALL: [Self; 5] = [
+        Self::Identity,
+        Self::Relu,
+        Self::Sigmoid,
+        Self::Tanh,
+        Self::Softmax,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {

@@ -39,20 +39,36 @@ pub(crate) fn check(def: &parse::NetworkDef) -> syn::Result<ast::Network> {
         });
         features = output;
     }
-    let source = def.layers.iter().map(|c| compact(c.to_token_stream().to_string())).collect::<Vec<_>>();
+    let source = def
+        .layers
+        .iter()
+        .map(|c| compact(c.to_token_stream().to_string()))
+        .collect::<Vec<_>>();
     diag.finish(ast::Network {
         attrs: def.attrs.clone(),
         vis: def.vis.clone(),
         name: def.name.clone(),
         input: input.unwrap_or(1),
         layers,
-        source: format!("[{}] => {}", def.input.dims.iter().map(|d| d.to_string()).collect::<Vec<_>>().join(", "), source.join(" -> ")),
+        source: format!(
+            "[{}] => {}",
+            def.input
+                .dims
+                .iter()
+                .map(|d| d.to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+            source.join(" -> ")
+        ),
     })
 }
 
 /// Token text without the spaces `to_string` puts around punctuation.
 fn compact(text: String) -> String {
-    text.replace(" (", "(").replace("( ", "(").replace(" )", ")").replace(" ,", ",")
+    text.replace(" (", "(")
+        .replace("( ", "(")
+        .replace(" )", ")")
+        .replace(" ,", ",")
 }
 
 /// Rule: the input is one positive number of features, `[784]`.
@@ -63,7 +79,10 @@ fn check_input_shape(shape: &parse::InputShape, diag: &mut Diagnostics) -> Optio
         .filter_map(|lit| match lit.base10_parse::<usize>() {
             Ok(value) => Some((value, lit.span())),
             Err(_) => {
-                diag.at(lit.span(), "an input dimension must be a whole number such as `784`");
+                diag.at(
+                    lit.span(),
+                    "an input dimension must be a whole number such as `784`",
+                );
                 None
             }
         })
@@ -77,13 +96,20 @@ fn check_input_shape(shape: &parse::InputShape, diag: &mut Diagnostics) -> Optio
     }
     match dims.as_slice() {
         [] => {
-            diag.at(shape.bracket_span, "the input shape is empty; give the number of features, e.g. `[784]`");
+            diag.at(
+                shape.bracket_span,
+                "the input shape is empty; give the number of features, e.g. `[784]`",
+            );
             None
         }
         [(features, _)] => Some(*features),
         many => {
             let total: usize = many.iter().map(|(d, _)| d).product();
-            let written = many.iter().map(|(d, _)| d.to_string()).collect::<Vec<_>>().join(", ");
+            let written = many
+                .iter()
+                .map(|(d, _)| d.to_string())
+                .collect::<Vec<_>>()
+                .join(", ");
             diag.at(
                 shape.bracket_span,
                 format_args!(
@@ -107,7 +133,10 @@ fn resolve(call: &LayerCall, features: usize, diag: &mut Diagnostics) -> Option<
         let args = dense_args(call, diag);
         return Some(LayerKind::Dense {
             units: dense_units(call, args.units, diag).unwrap_or(features),
-            activation: args.activation.and_then(|a| dense_activation(a, diag)).unwrap_or(Activation::Identity),
+            activation: args
+                .activation
+                .and_then(|a| dense_activation(a, diag))
+                .unwrap_or(Activation::Identity),
         });
     }
     if let Some(activation) = Activation::from_name(&name) {
@@ -183,7 +212,10 @@ fn dense_args<'a>(call: &'a LayerCall, diag: &mut Diagnostics) -> DenseArgs<'a> 
             },
         };
         if slot.is_some() {
-            diag.at(key_span.unwrap_or_else(|| value.span()), format_args!("`{which}` is given twice; keep one"));
+            diag.at(
+                key_span.unwrap_or_else(|| value.span()),
+                format_args!("`{which}` is given twice; keep one"),
+            );
         } else {
             *slot = Some(value);
         }
@@ -194,11 +226,19 @@ fn dense_args<'a>(call: &'a LayerCall, diag: &mut Diagnostics) -> DenseArgs<'a> 
 /// Rule: `dense` has a positive whole number of units.
 fn dense_units(call: &LayerCall, units: Option<&Value>, diag: &mut Diagnostics) -> Option<usize> {
     let Some(value) = units else {
-        diag.over(call, "`dense` needs the number of units, e.g. `dense(128)` or `dense(128, relu)`");
+        diag.over(
+            call,
+            "`dense` needs the number of units, e.g. `dense(128)` or `dense(128, relu)`",
+        );
         return None;
     };
     let Value::Int(lit) = value else {
-        diag.at(value.span(), format_args!("the number of units must be a whole number such as `128`, found `{value}`"));
+        diag.at(
+            value.span(),
+            format_args!(
+                "the number of units must be a whole number such as `128`, found `{value}`"
+            ),
+        );
         return None;
     };
     match lit.base10_parse::<usize>() {
@@ -208,7 +248,10 @@ fn dense_units(call: &LayerCall, units: Option<&Value>, diag: &mut Diagnostics) 
         }
         Ok(units) => Some(units),
         Err(_) => {
-            diag.at(lit.span(), "the number of units must be a whole number such as `128`");
+            diag.at(
+                lit.span(),
+                "the number of units must be a whole number such as `128`",
+            );
             None
         }
     }
@@ -217,7 +260,10 @@ fn dense_units(call: &LayerCall, units: Option<&Value>, diag: &mut Diagnostics) 
 /// Rule: a dense activation is a known one.
 fn dense_activation(value: &Value, diag: &mut Diagnostics) -> Option<Activation> {
     let Value::Word(word) = value else {
-        diag.at(value.span(), format_args!("expected an activation such as `relu` after the units, found `{value}`"));
+        diag.at(
+            value.span(),
+            format_args!("expected an activation such as `relu` after the units, found `{value}`"),
+        );
         return None;
     };
     let name = word.to_string();
@@ -259,14 +305,20 @@ mod tests {
         let net = run(quote::quote!(pub Mlp: [784] => dense(128, relu) -> dense(10))).unwrap();
         let fields: Vec<String> = net.layers.iter().map(|l| l.field.to_string()).collect();
         assert_eq!(fields, ["dense0", "dense1"]);
-        assert_eq!((net.input, net.output(), net.parameters()), (784, 10, 101_770));
+        assert_eq!(
+            (net.input, net.output(), net.parameters()),
+            (784, 10, 101_770)
+        );
         assert_eq!(net.source, "[784] => dense(128, relu) -> dense(10)");
         assert!(!net.outputs_probabilities());
     }
 
     #[test]
     fn activation_layers_keep_the_width_and_count_per_kind() {
-        let net = run(quote::quote!(N: [4] => dense(8) -> relu -> dense(3, activation = identity) -> softmax)).unwrap();
+        let net = run(
+            quote::quote!(N: [4] => dense(8) -> relu -> dense(3, activation = identity) -> softmax),
+        )
+        .unwrap();
         let fields: Vec<String> = net.layers.iter().map(|l| l.field.to_string()).collect();
         assert_eq!(fields, ["dense0", "relu0", "dense1", "softmax0"]);
         assert_eq!(net.layers[1].output, 8);
@@ -275,7 +327,9 @@ mod tests {
 
     #[test]
     fn every_mistake_is_reported_once_in_one_pass() {
-        let all = errors(quote::quote!(N: [4] => dens(3) -> dense(0, rleu) -> relu(2) -> dense(4, foo = 1)));
+        let all = errors(
+            quote::quote!(N: [4] => dens(3) -> dense(0, rleu) -> relu(2) -> dense(4, foo = 1)),
+        );
         assert_eq!(all.len(), 5, "{all:#?}");
         assert!(all[0].starts_with("unknown layer `dens`; did you mean `dense`?"));
         assert_eq!(all[1], "`dense` needs at least 1 unit, found 0");
@@ -286,10 +340,16 @@ mod tests {
 
     #[test]
     fn argument_list_mistakes() {
-        assert!(errors(quote::quote!(N: [4] => dense))[0].starts_with("`dense` needs the number of units"));
+        assert!(
+            errors(quote::quote!(N: [4] => dense))[0]
+                .starts_with("`dense` needs the number of units")
+        );
         assert!(errors(quote::quote!(N: [4] => dense(2.5)))[0].contains("found `2.5`"));
         assert!(errors(quote::quote!(N: [4] => dense(2, relu, tanh)))[0].contains("remove `tanh`"));
-        assert!(errors(quote::quote!(N: [4] => dense(2, units = 3)))[0].contains("`units` is given twice"));
+        assert!(
+            errors(quote::quote!(N: [4] => dense(2, units = 3)))[0]
+                .contains("`units` is given twice")
+        );
         assert!(errors(quote::quote!(N: [4] => dense(2, 3)))[0].contains("expected an activation"));
     }
 
@@ -297,6 +357,9 @@ mod tests {
     fn input_shape_mistakes() {
         assert!(errors(quote::quote!(N: [0] => dense(2)))[0].contains("input dimension of 0"));
         assert!(errors(quote::quote!(N: [] => dense(2)))[0].contains("input shape is empty"));
-        assert!(errors(quote::quote!(N: [28, 28] => dense(2)))[0].contains("declare `[784]` instead of `[28, 28]`"));
+        assert!(
+            errors(quote::quote!(N: [28, 28] => dense(2)))[0]
+                .contains("declare `[784]` instead of `[28, 28]`")
+        );
     }
 }

@@ -4,7 +4,6 @@ use proc_macro2::Span;
 use quote::ToTokens;
 use syn::parse::{Parse, ParseStream};
 use syn::punctuated::Punctuated;
-use syn::spanned::Spanned;
 use syn::{Attribute, Ident, LitFloat, LitInt, Token, Visibility, bracketed, parenthesized};
 
 /// `#[attrs] vis Name: [784] => layer -> layer ...`
@@ -102,7 +101,10 @@ impl Parse for NetworkDef {
         let attrs = input.call(Attribute::parse_outer)?;
         let vis: Visibility = input.parse()?;
         let name: Ident = input.parse().map_err(|e| {
-            syn::Error::new(e.span(), "expected the network's name, e.g. `pub Mlp: [784] => dense(10)`")
+            syn::Error::new(
+                e.span(),
+                "expected the network's name, e.g. `pub Mlp: [784] => dense(10)`",
+            )
         })?;
         if !input.peek(Token![:]) {
             return Err(input.error(format!(
@@ -127,7 +129,9 @@ impl Parse for NetworkDef {
                 return Err(input.error("expected `->` between layers"));
             }
             if !input.peek(Token![->]) {
-                return Err(input.error("expected `->` and another layer, or the end of the network"));
+                return Err(
+                    input.error("expected `->` and another layer, or the end of the network")
+                );
             }
             let arrow: Token![->] = input.parse()?;
             if input.is_empty() {
@@ -157,7 +161,10 @@ impl Parse for InputShape {
         let bracket = bracketed!(content in input);
         let dims = Punctuated::parse_terminated_with(&content, |dim| {
             dim.parse::<LitInt>().map_err(|e| {
-                syn::Error::new(e.span(), "expected a whole number of input features, e.g. `[784]`")
+                syn::Error::new(
+                    e.span(),
+                    "expected a whole number of input features, e.g. `[784]`",
+                )
             })
         })?;
         Ok(Self {
@@ -169,9 +176,12 @@ impl Parse for InputShape {
 
 impl Parse for LayerCall {
     fn parse(input: ParseStream) -> syn::Result<Self> {
-        let name: Ident = input
-            .parse()
-            .map_err(|e| syn::Error::new(e.span(), "expected a layer, e.g. `dense(128, relu)` or `relu`"))?;
+        let name: Ident = input.parse().map_err(|e| {
+            syn::Error::new(
+                e.span(),
+                "expected a layer, e.g. `dense(128, relu)` or `relu`",
+            )
+        })?;
         let args = if input.peek(syn::token::Paren) {
             let content;
             let paren = parenthesized!(content in input);
@@ -245,7 +255,10 @@ mod tests {
     #[test]
     fn keyword_arguments_parse() {
         let def = parse(quote::quote!(N: [4] => dense(3, activation = tanh) -> softmax)).unwrap();
-        assert!(matches!(def.layers[0].args.as_ref().unwrap().list[1], Arg::Keyword { .. }));
+        assert!(matches!(
+            def.layers[0].args.as_ref().unwrap().list[1],
+            Arg::Keyword { .. }
+        ));
         assert!(def.layers[1].args.is_none());
     }
 
@@ -254,7 +267,9 @@ mod tests {
         assert!(error(quote::quote!(N => dense(3))).contains("expected `:` and the input shape"));
         assert!(error(quote::quote!(N: dense(3))).contains("in brackets"));
         assert!(error(quote::quote!(N: [4] dense(3))).contains("expected `=>`"));
-        assert!(error(quote::quote!(N: [4] => dense(3) dense(2))).contains("expected `->` between"));
+        assert!(
+            error(quote::quote!(N: [4] => dense(3) dense(2))).contains("expected `->` between")
+        );
         assert!(error(quote::quote!(N: [4] => dense(3) ->)).contains("after `->`"));
         assert!(error(quote::quote!(N: [4] =>)).contains("at least one layer"));
     }

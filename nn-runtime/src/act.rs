@@ -192,7 +192,9 @@ mod tests {
             A::forward(&mut y, width);
             y
         };
-        let dy: Vec<f64> = (0..x.len()).map(|i| ((i * 7 % 5) as f64 - 2.0) * 0.3).collect();
+        let dy: Vec<f64> = (0..x.len())
+            .map(|i| ((i * 7 % 5) as f64 - 2.0) * 0.3)
+            .collect();
         check_vjp(
             f,
             |x, dy| {

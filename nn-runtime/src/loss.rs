@@ -81,7 +81,11 @@ impl SparseCrossEntropy {
         grad: &mut [E],
         classes: usize,
     ) -> BatchStats {
-        assert_eq!(grad.len(), logits.len(), "gradient and logits differ in length");
+        assert_eq!(
+            grad.len(),
+            logits.len(),
+            "gradient and logits differ in length"
+        );
         Self::run(logits, labels, Some(grad), classes)
     }
 
@@ -106,11 +110,16 @@ impl SparseCrossEntropy {
             ..BatchStats::default()
         };
         for (sample, (row, &label)) in logits.chunks_exact(classes).zip(labels).enumerate() {
-            assert!(label < classes, "label {label} is not below {classes} classes");
+            assert!(
+                label < classes,
+                "label {label} is not below {classes} classes"
+            );
             let (argmax, max) = row
                 .iter()
                 .enumerate()
-                .fold((0, E::neg_infinity()), |(bi, bv), (i, &v)| if v > bv { (i, v) } else { (bi, bv) });
+                .fold((0, E::neg_infinity()), |(bi, bv), (i, &v)| {
+                    if v > bv { (i, v) } else { (bi, bv) }
+                });
             let sum_exp = row.iter().fold(E::zero(), |acc, &v| acc + (v - max).exp());
             let log_sum_exp = sum_exp.ln() + max;
             stats.loss_sum += (log_sum_exp - row[label]).into_f64();

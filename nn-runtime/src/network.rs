@@ -82,7 +82,7 @@ pub trait Cache<E: Element>: Default + Clone + std::fmt::Debug {
 #[track_caller]
 pub fn batch_size<E>(x: &[E], numel: usize) -> usize {
     assert!(
-        numel > 0 && x.len() % numel == 0,
+        numel > 0 && x.len().is_multiple_of(numel),
         "the input holds {} values, which is not a whole number of samples of {numel}",
         x.len()
     );

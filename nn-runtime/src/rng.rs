@@ -98,9 +98,15 @@ mod tests {
 
     #[test]
     fn same_seed_same_sequence_and_different_seeds_differ() {
-        let a: Vec<u64> = (0..4).scan(SeededRng::new(3), |r, _| Some(r.next_u64())).collect();
-        let b: Vec<u64> = (0..4).scan(SeededRng::new(3), |r, _| Some(r.next_u64())).collect();
-        let c: Vec<u64> = (0..4).scan(SeededRng::new(4), |r, _| Some(r.next_u64())).collect();
+        let a: Vec<u64> = (0..4)
+            .scan(SeededRng::new(3), |r, _| Some(r.next_u64()))
+            .collect();
+        let b: Vec<u64> = (0..4)
+            .scan(SeededRng::new(3), |r, _| Some(r.next_u64()))
+            .collect();
+        let c: Vec<u64> = (0..4)
+            .scan(SeededRng::new(4), |r, _| Some(r.next_u64()))
+            .collect();
         assert_eq!(a, b);
         assert_ne!(a, c);
     }

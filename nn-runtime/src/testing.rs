@@ -40,7 +40,11 @@ pub fn check_vjp(
     const H: f64 = 1e-6;
     const TOL: f64 = 1e-6;
     let analytic = vjp(x, dy);
-    assert_eq!(analytic.len(), x.len(), "vjp returned the wrong number of components");
+    assert_eq!(
+        analytic.len(),
+        x.len(),
+        "vjp returned the wrong number of components"
+    );
     let mut probe = x.to_vec();
     for i in 0..x.len() {
         let saved = probe[i];
@@ -72,7 +76,13 @@ pub fn check_vjp(
 /// ```
 #[track_caller]
 pub fn assert_close<E: crate::Element>(what: &str, got: &[E], want: &[f64], tol: f64) {
-    assert_eq!(got.len(), want.len(), "{what}: got {} values, expected {}", got.len(), want.len());
+    assert_eq!(
+        got.len(),
+        want.len(),
+        "{what}: got {} values, expected {}",
+        got.len(),
+        want.len()
+    );
     for (i, (&g, &w)) in got.iter().zip(want).enumerate() {
         let g = g.into_f64();
         assert!(
@@ -150,6 +160,7 @@ impl Network<f32> for Tiny {
     }
 
     fn backward(&self, x: &[f32], cache: &mut TinyCache, grads: &mut DenseGrads<2, 2>) {
-        self.dense0.backward(x, &cache.a1, &mut cache.d1, None, grads, cache.batch);
+        self.dense0
+            .backward(x, &cache.a1, &mut cache.d1, None, grads, cache.batch);
     }
 }

@@ -15,7 +15,10 @@ impl Case<'_> {
             .as_array()
             .unwrap_or_else(|| panic!("{}: `{key}` has no data", self.name))
             .iter()
-            .map(|v| v.as_f64().unwrap_or_else(|| panic!("{}: `{key}` holds a non-number", self.name)))
+            .map(|v| {
+                v.as_f64()
+                    .unwrap_or_else(|| panic!("{}: `{key}` holds a non-number", self.name))
+            })
             .collect()
     }
 

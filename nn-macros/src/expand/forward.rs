@@ -50,7 +50,10 @@ pub(super) fn network_impl(net: &ast::Network) -> TokenStream {
             (quote!(__x), quote!(::core::option::Option::None))
         } else {
             let (a, d) = buffers(i);
-            (quote!(&__cache.#a), quote!(::core::option::Option::Some(&mut __cache.#d)))
+            (
+                quote!(&__cache.#a),
+                quote!(::core::option::Option::Some(&mut __cache.#d)),
+            )
         };
         let layer_grads = if layer.has_params() {
             quote!(&mut __grads.#field)

@@ -35,13 +35,17 @@ fn one_impl(target: TokenStream, fields: &[&syn::Ident], params: Vec<TokenStream
         })
         .collect();
     let lookup = |method: TokenStream, reference: TokenStream| {
-        let arms = fields.iter().zip(&params).zip(&starts).map(|((field, p), start)| {
-            quote! {
-                if index >= #start && index < #start + #p::TENSORS {
-                    return #p::#method(#reference self.#field, index - #start);
+        let arms = fields
+            .iter()
+            .zip(&params)
+            .zip(&starts)
+            .map(|((field, p), start)| {
+                quote! {
+                    if index >= #start && index < #start + #p::TENSORS {
+                        return #p::#method(#reference self.#field, index - #start);
+                    }
                 }
-            }
-        });
+            });
         quote!(#(#arms)* ::nn::__private::no_tensor(index))
     };
     let tensor = lookup(quote!(tensor), quote!(&));

@@ -9,21 +9,33 @@ use crate::ast;
 pub(super) fn structs(net: &ast::Network) -> TokenStream {
     let (vis, name, attrs) = (&net.vis, &net.name, &net.attrs);
     let element = quote!(E);
-    let summary = format!(" `{name}`: {} ({} parameters).", net.source, net.parameters());
+    let summary = format!(
+        " `{name}`: {} ({} parameters).",
+        net.source,
+        net.parameters()
+    );
     let fields = net.layers.iter().map(|layer| {
         let (field, ty) = (&layer.field, layer_type(layer, &element));
-        let doc = format!(" Layer {}: {} -> {} features.", layer.field, layer.input, layer.output);
+        let doc = format!(
+            " Layer {}: {} -> {} features.",
+            layer.field, layer.input, layer.output
+        );
         quote!(#[doc = #doc] pub #field: #ty,)
     });
     let grads = companion(net, "Grads");
-    let grads_doc = format!(" Gradients of every parameter of [`{name}`], one field per layer with parameters.");
+    let grads_doc = format!(
+        " Gradients of every parameter of [`{name}`], one field per layer with parameters."
+    );
     let grad_fields = net.layers.iter().filter(|l| l.has_params()).map(|layer| {
         let (field, ty) = (&layer.field, layer_type(layer, &element));
         quote!(pub #field: <#ty as ::nn::layers::Layer<E>>::Grads,)
     });
     let cache = companion(net, "Cache");
-    let cache_doc = format!(" Activations of one batch of [`{name}`] and their gradients, reused between steps.");
-    let buffers = (1..=net.layers.len()).flat_map(|i| [format_ident!("a{i}"), format_ident!("d{i}")]);
+    let cache_doc = format!(
+        " Activations of one batch of [`{name}`] and their gradients, reused between steps."
+    );
+    let buffers =
+        (1..=net.layers.len()).flat_map(|i| [format_ident!("a{i}"), format_ident!("d{i}")]);
     quote! {
         #(#attrs)*
         #[doc = ""]

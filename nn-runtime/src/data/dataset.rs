@@ -32,19 +32,9 @@ impl Dataset {
     /// [`Error::InvalidArgument`] when the row and label counts differ or
     /// `classes` is 0; [`Error::LabelOutOfRange`] for a label `>= classes`.
     pub fn new(features: Array2<f32>, labels: Vec<usize>, classes: usize) -> Result<Self> {
-        let (rows, per_sample) = features.dim();
+        let per_sample = features.ncols();
         let features = features.as_standard_layout().iter().copied().collect();
-        Self::from_parts(features, per_sample, labels, classes, "labels").and_then(|data| {
-            if rows == data.len() {
-                Ok(data)
-            } else {
-                Err(Error::InvalidArgument {
-                    name: "labels",
-                    expected: format!("one label per sample ({rows})"),
-                    found: format!("{} labels", data.len()),
-                })
-            }
-        })
+        Self::from_parts(features, per_sample, labels, classes, "labels")
     }
 
     /// A data set from flat row-major features; `source` names the labels in errors.

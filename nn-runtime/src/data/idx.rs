@@ -46,7 +46,9 @@ pub fn read(path: &Path, magic: u32) -> Result<IdxArray> {
     let raw = std::fs::read(path).map_err(io)?;
     let bytes = if raw.starts_with(&[0x1f, 0x8b]) {
         let mut out = Vec::with_capacity(raw.len() * 4);
-        flate2::read::GzDecoder::new(raw.as_slice()).read_to_end(&mut out).map_err(io)?;
+        flate2::read::GzDecoder::new(raw.as_slice())
+            .read_to_end(&mut out)
+            .map_err(io)?;
         out
     } else {
         raw
@@ -82,7 +84,11 @@ pub fn parse(path: &Path, bytes: &[u8], magic: u32) -> Result<IdxArray> {
     let rank = (magic & 0xff) as usize;
     let header = 4 + 4 * rank;
     let dims = (0..rank)
-        .map(|d| word(4 + 4 * d).map(|v| v as usize).ok_or_else(|| truncated(header)))
+        .map(|d| {
+            word(4 + 4 * d)
+                .map(|v| v as usize)
+                .ok_or_else(|| truncated(header))
+        })
         .collect::<Result<Vec<_>>>()?;
     let count = dims
         .iter()
@@ -146,7 +152,14 @@ mod tests {
             "img: truncated: the header announces 28 bytes but the file has 27"
         );
         let err = parse(Path::new("img"), &images(2, 2, 3, 0)[..9], IMAGES_MAGIC).unwrap_err();
-        assert!(matches!(err, Error::Truncated { expected_bytes: 16, found_bytes: 9, .. }));
+        assert!(matches!(
+            err,
+            Error::Truncated {
+                expected_bytes: 16,
+                found_bytes: 9,
+                ..
+            }
+        ));
         let err = parse(Path::new("img"), &[0, 0], IMAGES_MAGIC).unwrap_err();
         assert!(matches!(err, Error::Truncated { .. }));
     }
@@ -155,7 +168,11 @@ mod tests {
     fn trailing_bytes_and_absurd_dimensions_are_format_errors() {
         let err = parse(Path::new("img"), &images(1, 1, 1, 2), IMAGES_MAGIC).unwrap_err();
         assert!(err.to_string().contains("1 bytes follow"), "{err}");
-        let err = parse(Path::new("img"), &images(u32::MAX, u32::MAX, u32::MAX, 0), IMAGES_MAGIC);
+        let err = parse(
+            Path::new("img"),
+            &images(u32::MAX, u32::MAX, u32::MAX, 0),
+            IMAGES_MAGIC,
+        );
         assert!(matches!(err, Err(Error::BadFormat { .. })));
     }
 }

@@ -53,7 +53,9 @@ impl std::str::FromStr for MnistKind {
         match s {
             "mnist" | "digits" => Ok(Self::Digits),
             "fashion" | "fashion-mnist" => Ok(Self::Fashion),
-            other => Err(format!("unknown data set `{other}`; expected `mnist` or `fashion`")),
+            other => Err(format!(
+                "unknown data set `{other}`; expected `mnist` or `fashion`"
+            )),
         }
     }
 }
@@ -99,7 +101,10 @@ pub fn load_mnist(kind: MnistKind, explicit_dir: Option<&Path>) -> Result<MnistS
 
 /// The base directories searched when none is given explicitly.
 fn default_bases() -> Vec<PathBuf> {
-    let mut bases: Vec<PathBuf> = std::env::var_os("NN_DATA_DIR").map(PathBuf::from).into_iter().collect();
+    let mut bases: Vec<PathBuf> = std::env::var_os("NN_DATA_DIR")
+        .map(PathBuf::from)
+        .into_iter()
+        .collect();
     bases.extend([PathBuf::from("data"), PathBuf::from("../shared/data")]);
     bases
 }
@@ -109,7 +114,10 @@ fn locate(kind: MnistKind, explicit_dir: Option<&Path>) -> Result<PathBuf> {
         Some(dir) => vec![dir.to_owned()],
         None => default_bases(),
     };
-    let candidates: Vec<PathBuf> = bases.iter().flat_map(|b| [b.join(kind.folder()), b.clone()]).collect();
+    let candidates: Vec<PathBuf> = bases
+        .iter()
+        .flat_map(|b| [b.join(kind.folder()), b.clone()])
+        .collect();
     candidates
         .iter()
         .find(|dir| file_in(dir, "train-images-idx3-ubyte").is_some())
@@ -129,13 +137,18 @@ fn locate(kind: MnistKind, explicit_dir: Option<&Path>) -> Result<PathBuf> {
 
 /// `dir/name.gz` or `dir/name`, whichever exists.
 fn file_in(dir: &Path, name: &str) -> Option<PathBuf> {
-    [dir.join(format!("{name}.gz")), dir.join(name)].into_iter().find(|p| p.is_file())
+    [dir.join(format!("{name}.gz")), dir.join(name)]
+        .into_iter()
+        .find(|p| p.is_file())
 }
 
 fn required_file(dir: &Path, name: &str) -> Result<PathBuf> {
     file_in(dir, name).ok_or_else(|| Error::Io {
         path: dir.join(format!("{name}.gz")),
-        source: std::io::Error::new(std::io::ErrorKind::NotFound, "missing (neither gzipped nor raw)"),
+        source: std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            "missing (neither gzipped nor raw)",
+        ),
     })
 }
 
@@ -156,10 +169,19 @@ fn load_split(dir: &Path, prefix: &str) -> Result<Dataset> {
     if per_sample == 0 {
         return Err(Error::BadFormat {
             path: images_path,
-            detail: format!("images of {}x{} pixels hold nothing", images.dims[1], images.dims[2]),
+            detail: format!(
+                "images of {}x{} pixels hold nothing",
+                images.dims[1], images.dims[2]
+            ),
         });
     }
     let features = images.data.iter().map(|&p| f32::from(p) / 255.0).collect();
     let labels = labels.data.iter().map(|&l| usize::from(l)).collect();
-    Dataset::from_parts(features, per_sample, labels, CLASSES, &labels_path.display().to_string())
+    Dataset::from_parts(
+        features,
+        per_sample,
+        labels,
+        CLASSES,
+        &labels_path.display().to_string(),
+    )
 }

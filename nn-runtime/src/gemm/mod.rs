@@ -52,7 +52,13 @@ impl<'a, E: Copy> MatRef<'a, E> {
     ///
     /// When `data` is too short to hold every element the strides address.
     #[track_caller]
-    pub fn new(data: &'a [E], rows: usize, cols: usize, row_stride: usize, col_stride: usize) -> Self {
+    pub fn new(
+        data: &'a [E],
+        rows: usize,
+        cols: usize,
+        row_stride: usize,
+        col_stride: usize,
+    ) -> Self {
         let needed = span_len(rows, cols, row_stride, col_stride);
         assert!(
             data.len() >= needed,
@@ -89,13 +95,22 @@ impl<'a, E: Copy> MatRef<'a, E> {
     /// Element `(i, j)`.
     #[track_caller]
     pub fn get(&self, i: usize, j: usize) -> E {
-        assert!(i < self.rows && j < self.cols, "({i}, {j}) is outside {}x{}", self.rows, self.cols);
+        assert!(
+            i < self.rows && j < self.cols,
+            "({i}, {j}) is outside {}x{}",
+            self.rows,
+            self.cols
+        );
         self.data[i * self.row_stride + j * self.col_stride]
     }
 
     /// Rows `start..start + count`, as a view.
     fn rows_from(self, start: usize, count: usize) -> Self {
-        let offset = if count == 0 { 0 } else { start * self.row_stride };
+        let offset = if count == 0 {
+            0
+        } else {
+            start * self.row_stride
+        };
         Self {
             data: &self.data[offset.min(self.data.len())..],
             rows: count,
@@ -130,7 +145,10 @@ impl<'a, E> MatMut<'a, E> {
     /// When `row_stride < cols` or `data` is too short.
     #[track_caller]
     pub fn new(data: &'a mut [E], rows: usize, cols: usize, row_stride: usize) -> Self {
-        assert!(row_stride >= cols, "MatMut row stride {row_stride} is below its {cols} columns");
+        assert!(
+            row_stride >= cols,
+            "MatMut row stride {row_stride} is below its {cols} columns"
+        );
         let needed = span_len(rows, cols, row_stride, 1);
         assert!(
             data.len() >= needed,

@@ -11,7 +11,11 @@ fn naive(alpha: f32, a: MatRef<'_, f32>, b: MatRef<'_, f32>, beta: f32, c: &mut 
     for i in 0..a.rows {
         for j in 0..b.cols {
             let dot: f32 = (0..a.cols).map(|p| a.get(i, p) * b.get(p, j)).sum();
-            let old = if beta == 0.0 { 0.0 } else { beta * c[i * ldc + j] };
+            let old = if beta == 0.0 {
+                0.0
+            } else {
+                beta * c[i * ldc + j]
+            };
             c[i * ldc + j] = alpha * dot + old;
         }
     }
@@ -63,7 +67,14 @@ fn sweep(dims: &[usize], min_flops: usize) {
                         let mut want = c0.clone();
                         naive(alpha, a, b, beta, &mut want, ldc);
                         let mut got = c0.clone();
-                        gemm_split(alpha, a, b, beta, MatMut::new(&mut got, m, n, ldc), min_flops);
+                        gemm_split(
+                            alpha,
+                            a,
+                            b,
+                            beta,
+                            MatMut::new(&mut got, m, n, ldc),
+                            min_flops,
+                        );
                         for i in 0..m {
                             assert_eq!(
                                 got[i * ldc..i * ldc + n],
@@ -85,14 +96,23 @@ fn matches_naive_exactly_on_awkward_shapes_and_layouts() {
 
 #[test]
 fn parallel_split_matches_naive_exactly() {
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(3).build().unwrap();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(3)
+        .build()
+        .unwrap();
     pool.install(|| sweep(&[1, 2, 7, 33], 0));
 }
 
 #[test]
 fn beta_zero_never_reads_nan_in_c_with_k_zero() {
     let mut c = [f32::NAN; 6];
-    gemm(1.0, MatRef::row_major(&[], 2, 0), MatRef::row_major(&[], 0, 3), 0.0, MatMut::row_major(&mut c, 2, 3));
+    gemm(
+        1.0,
+        MatRef::row_major(&[], 2, 0),
+        MatRef::row_major(&[], 0, 3),
+        0.0,
+        MatMut::row_major(&mut c, 2, 3),
+    );
     assert_eq!(c, [0.0; 6]);
 }
 
@@ -100,5 +120,11 @@ fn beta_zero_never_reads_nan_in_c_with_k_zero() {
 #[should_panic(expected = "gemm shapes do not chain: A is 2x3, B is 2x2, C is 2x2")]
 fn mismatched_shapes_name_both() {
     let mut c = [0.0f32; 4];
-    gemm(1.0, MatRef::row_major(&[0.0; 6], 2, 3), MatRef::row_major(&[0.0; 4], 2, 2), 0.0, MatMut::row_major(&mut c, 2, 2));
+    gemm(
+        1.0,
+        MatRef::row_major(&[0.0; 6], 2, 3),
+        MatRef::row_major(&[0.0; 4], 2, 2),
+        0.0,
+        MatMut::row_major(&mut c, 2, 2),
+    );
 }

@@ -79,10 +79,30 @@ impl AdamConfig {
     /// [`Error::InvalidArgument`] naming the first value out of range.
     pub fn validate(&self) -> Result<()> {
         let checks = [
-            ("learning_rate", self.learning_rate, self.learning_rate > 0.0, "a finite value above 0"),
-            ("beta1", self.beta1, (0.0..1.0).contains(&self.beta1), "a value in [0, 1)"),
-            ("beta2", self.beta2, (0.0..1.0).contains(&self.beta2), "a value in [0, 1)"),
-            ("epsilon", self.epsilon, self.epsilon >= 0.0, "a finite value of at least 0"),
+            (
+                "learning_rate",
+                self.learning_rate,
+                self.learning_rate > 0.0,
+                "a finite value above 0",
+            ),
+            (
+                "beta1",
+                self.beta1,
+                (0.0..1.0).contains(&self.beta1),
+                "a value in [0, 1)",
+            ),
+            (
+                "beta2",
+                self.beta2,
+                (0.0..1.0).contains(&self.beta2),
+                "a value in [0, 1)",
+            ),
+            (
+                "epsilon",
+                self.epsilon,
+                self.epsilon >= 0.0,
+                "a finite value of at least 0",
+            ),
         ];
         for (name, value, ok, expected) in checks {
             if !ok || !value.is_finite() {
@@ -186,5 +206,74 @@ impl<E: Element, P: Params<E>, G: Params<E>> Optimizer<E, P, G> for Adam<G> {
                 *p -= step * *m / (v.sqrt() * v_scale + eps);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::act::Identity;
+    use crate::layers::{Dense, DenseGrads};
+    use crate::rng::SeededRng;
+
+    /// Two steps on one weight, against Keras's published update rule:
+    /// `lr_t = lr * sqrt(1 - b2^t) / (1 - b1^t)`, `p -= lr_t * m / (sqrt(v) + eps)`.
+    #[test]
+    fn keras_style_follows_the_keras_update_rule() {
+        let mut layer = Dense::<1, 1, Identity, f64>::new(&mut SeededRng::new(0));
+        layer.weight_mut()[0] = 1.0;
+        let config = AdamConfig {
+            learning_rate: 0.1,
+            epsilon: 0.01, // large, so the two styles differ visibly
+            ..AdamConfig::keras()
+        };
+        let mut adam = Adam::<DenseGrads<1, 1, f64>>::new(config).unwrap();
+        let (mut p, mut m, mut v) = (1.0f64, 0.0, 0.0);
+        for (t, g) in [(1, 0.5f64), (2, -0.25)] {
+            m = 0.9 * m + 0.1 * g;
+            v = 0.999 * v + 0.001 * g * g;
+            let lr_t = 0.1 * (1.0 - 0.999f64.powi(t)).sqrt() / (1.0 - 0.9f64.powi(t));
+            p -= lr_t * m / (v.sqrt() + 0.01);
+            let grads = DenseGrads {
+                weight: vec![g],
+                bias: vec![0.0],
+            };
+            adam.step(&mut layer, &grads);
+            assert!((layer.weight()[0] - p).abs() < 1e-15, "step {t}: {} vs {p}", layer.weight()[0]);
+        }
+        assert_eq!(adam.steps(), 2);
+    }
+
+    #[test]
+    fn pytorch_and_keras_styles_differ_only_through_epsilon() {
+        let run = |style| {
+            let mut layer = Dense::<1, 1, Identity, f64>::new(&mut SeededRng::new(0));
+            let config = AdamConfig {
+                epsilon: 0.0,
+                epsilon_style: style,
+                ..AdamConfig::pytorch()
+            };
+            let mut adam = Adam::<DenseGrads<1, 1, f64>>::new(config).unwrap();
+            for g in [0.3, -0.1, 0.7] {
+                adam.step(&mut layer, &DenseGrads { weight: vec![g], bias: vec![g] });
+            }
+            layer.weight()[0]
+        };
+        assert!((run(EpsilonStyle::PyTorch) - run(EpsilonStyle::Keras)).abs() < 1e-15);
+    }
+
+    #[test]
+    fn out_of_range_hyper_parameters_are_named() {
+        let bad = AdamConfig {
+            beta2: 1.0,
+            ..AdamConfig::keras()
+        };
+        let err = Adam::<DenseGrads<1, 1>>::new(bad).unwrap_err();
+        assert_eq!(err.to_string(), "invalid beta2: expected a value in [0, 1), found 1");
+        let nan = AdamConfig {
+            learning_rate: f64::NAN,
+            ..AdamConfig::keras()
+        };
+        assert!(Adam::<DenseGrads<1, 1>>::new(nan).is_err());
     }
 }

@@ -27,5 +27,8 @@ pub trait Optimizer<E: Element, P: Params<E>, G: Params<E>> {
 #[track_caller]
 fn expect_matching<E: Element>(params: &impl Params<E>, grads: &impl Params<E>, index: usize) {
     let (p, g) = (params.tensor(index).len(), grads.tensor(index).len());
-    assert!(p == g, "parameter tensor {index} has {p} values but its gradient has {g}");
+    assert!(
+        p == g,
+        "parameter tensor {index} has {p} values but its gradient has {g}"
+    );
 }

@@ -51,7 +51,11 @@ impl Evaluation {
 /// assert_eq!(eval.samples, 2);
 /// # Ok::<(), nn_runtime::Error>(())
 /// ```
-pub fn evaluate<N: Network<f32>>(model: &N, data: &Dataset, batch_size: usize) -> Result<Evaluation> {
+pub fn evaluate<N: Network<f32>>(
+    model: &N,
+    data: &Dataset,
+    batch_size: usize,
+) -> Result<Evaluation> {
     check_batch_size(batch_size)?;
     check_data::<N>(data)?;
     let _flush = FlushDenormals::enable();
@@ -62,7 +66,11 @@ pub fn evaluate<N: Network<f32>>(model: &N, data: &Dataset, batch_size: usize) -
     for chunk in indices.chunks(batch_size) {
         gather(data, chunk, &mut x, &mut labels);
         let logits = model.forward(&x, &mut cache);
-        total.add(SparseCrossEntropy::forward(logits, &labels, <N::Output as Shape>::NUMEL));
+        total.add(SparseCrossEntropy::forward(
+            logits,
+            &labels,
+            <N::Output as Shape>::NUMEL,
+        ));
     }
     Ok(Evaluation {
         loss: total.mean_loss(),

@@ -158,7 +158,8 @@ where
 {
     model.forward(x, cache);
     let (logits, grad) = cache.output_and_grad();
-    let stats = SparseCrossEntropy::forward_backward(logits, labels, grad, <N::Output as Shape>::NUMEL);
+    let stats =
+        SparseCrossEntropy::forward_backward(logits, labels, grad, <N::Output as Shape>::NUMEL);
     model.backward(x, cache, grads);
     optimizer.step(model, grads);
     stats
@@ -221,7 +222,9 @@ where
         let mut running = BatchStats::default();
         for (done, indices) in order.chunks(options.batch_size).enumerate() {
             gather(data, indices, &mut x, &mut labels);
-            running.add(train_step(model, optimizer, &x, &labels, &mut cache, &mut grads));
+            running.add(train_step(
+                model, optimizer, &x, &labels, &mut cache, &mut grads,
+            ));
             on_progress(Progress::Batch {
                 epoch,
                 done: done + 1,

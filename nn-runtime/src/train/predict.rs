@@ -37,7 +37,9 @@ pub fn predict_proba<N: Network<f32>>(model: &N, x: ArrayView2<'_, f32>) -> Resu
         });
     }
     let x = x.as_standard_layout();
-    let flat = x.as_slice().unwrap_or_else(|| unreachable!("invariant: standard layout is contiguous"));
+    let flat = x
+        .as_slice()
+        .unwrap_or_else(|| unreachable!("invariant: standard layout is contiguous"));
     let mut out = Vec::with_capacity(x.nrows() * classes);
     let mut cache = N::Cache::default();
     for chunk in flat.chunks(PREDICT_BATCH * inputs) {
@@ -74,7 +76,9 @@ pub fn predict_classes<N: Network<f32>>(model: &N, x: ArrayView2<'_, f32>) -> Re
         .map(|row| {
             row.iter()
                 .enumerate()
-                .fold((0, f32::NEG_INFINITY), |(bi, bv), (i, &v)| if v > bv { (i, v) } else { (bi, bv) })
+                .fold((0, f32::NEG_INFINITY), |(bi, bv), (i, &v)| {
+                    if v > bv { (i, v) } else { (bi, bv) }
+                })
                 .0
         })
         .collect())
