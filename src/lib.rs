@@ -74,3 +74,8 @@ pub use nn_runtime::*;
 /// - a missing, empty, zero or multi-dimensional input shape;
 /// - layers not joined by `->`, a trailing `->`, no layer after `=>`.
 pub use nn_macros::network;
+
+/// The README's code samples, compiled as doctests so they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
