@@ -18,7 +18,12 @@ fn xor_data() -> Dataset {
         features.extend([a as f32, b as f32]);
         labels.push(usize::from((a > 0.0) != (b > 0.0)));
     }
-    Dataset::new(Array2::from_shape_vec((200, 2), features).unwrap(), labels, 2).unwrap()
+    Dataset::new(
+        Array2::from_shape_vec((200, 2), features).unwrap(),
+        labels,
+        2,
+    )
+    .unwrap()
 }
 
 fn train(seed: u64, epochs: usize) -> (Xor, nn::train::History) {
@@ -68,7 +73,13 @@ fn progress_reports_every_batch_and_epoch() {
         })
     })
     .unwrap();
-    let one_epoch = ["start 4", "batch 1 64", "batch 2 128", "batch 3 192", "batch 4 200"];
+    let one_epoch = [
+        "start 4",
+        "batch 1 64",
+        "batch 2 128",
+        "batch 3 192",
+        "batch 4 200",
+    ];
     assert_eq!(seen[..5], one_epoch);
     assert_eq!(seen[5], "epoch 1 200");
     assert_eq!(seen.len(), 12);
@@ -83,11 +94,17 @@ fn settings_and_data_that_do_not_fit_are_errors() {
         ..FitOptions::default()
     };
     let err = fit(&mut model, &mut adam, &xor_data(), &zero_batch, |_| {}).unwrap_err();
-    assert_eq!(err.to_string(), "invalid batch_size: expected at least 1, found 0");
+    assert_eq!(
+        err.to_string(),
+        "invalid batch_size: expected at least 1, found 0"
+    );
 
     let wide = Dataset::new(Array2::zeros((3, 5)), vec![0, 1, 0], 2).unwrap();
     let err = fit(&mut model, &mut adam, &wide, &FitOptions::default(), |_| {}).unwrap_err();
-    assert!(err.to_string().contains("expected 2 features per sample"), "{err}");
+    assert!(
+        err.to_string().contains("expected 2 features per sample"),
+        "{err}"
+    );
 
     let many_classes = Dataset::new(Array2::zeros((3, 2)), vec![0, 1, 4], 5).unwrap();
     let err = evaluate(&model, &many_classes, 8).unwrap_err();
@@ -97,7 +114,14 @@ fn settings_and_data_that_do_not_fit_are_errors() {
     assert!(err.to_string().contains("2 features per row"), "{err}");
 
     let err = Dataset::new(Array2::zeros((2, 2)), vec![0, 2], 2).unwrap_err();
-    assert!(err.to_string().contains("label 2 of sample 1 is out of range"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("label 2 of sample 1 is out of range"),
+        "{err}"
+    );
     let err = Dataset::new(Array2::zeros((2, 2)), vec![0], 2).unwrap_err();
-    assert!(err.to_string().contains("one label per sample (2)"), "{err}");
+    assert!(
+        err.to_string().contains("one label per sample (2)"),
+        "{err}"
+    );
 }

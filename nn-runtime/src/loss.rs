@@ -114,16 +114,11 @@ impl SparseCrossEntropy {
                 label < classes,
                 "label {label} is not below {classes} classes"
             );
-            let (argmax, max) = row
-                .iter()
-                .enumerate()
-                .fold((0, E::neg_infinity()), |(bi, bv), (i, &v)| {
-                    if v > bv { (i, v) } else { (bi, bv) }
-                });
+            let (best, max) = argmax(row);
             let sum_exp = row.iter().fold(E::zero(), |acc, &v| acc + (v - max).exp());
             let log_sum_exp = sum_exp.ln() + max;
             stats.loss_sum += (log_sum_exp - row[label]).into_f64();
-            stats.correct += usize::from(argmax == label);
+            stats.correct += usize::from(best == label);
             if let Some(grad) = grad.as_deref_mut() {
                 let out = &mut grad[sample * classes..(sample + 1) * classes];
                 for (g, &v) in out.iter_mut().zip(row) {
@@ -134,6 +129,17 @@ impl SparseCrossEntropy {
         }
         stats
     }
+}
+
+/// The index and value of the largest element (the first one on ties).
+pub(crate) fn argmax<E: Element>(row: &[E]) -> (usize, E) {
+    let mut best = (0, E::neg_infinity());
+    for (i, &v) in row.iter().enumerate() {
+        if v > best.1 {
+            best = (i, v);
+        }
+    }
+    best
 }
 
 #[cfg(test)]

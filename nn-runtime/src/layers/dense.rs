@@ -37,8 +37,7 @@ use crate::{Element, Params};
 /// ```
 #[derive(Clone, Debug)]
 pub struct Dense<const IN: usize, const OUT: usize, A: Activation, E: Element = f32> {
-    weight: Vec<E>,
-    bias: Vec<E>,
+    params: DenseParams<IN, OUT, E>,
     activation: PhantomData<A>,
 }
 
@@ -46,33 +45,34 @@ impl<const IN: usize, const OUT: usize, A: Activation, E: Element> Dense<IN, OUT
     /// Glorot-uniform weights and zero biases, drawn from `rng`.
     pub fn new(rng: &mut SeededRng) -> Self {
         let limit = (6.0 / (IN + OUT) as f64).sqrt();
+        let weight = (0..IN * OUT).map(|_| E::from_f64(rng.uniform(-limit, limit)));
         Self {
-            weight: (0..IN * OUT)
-                .map(|_| E::from_f64(rng.uniform(-limit, limit)))
-                .collect(),
-            bias: vec![E::zero(); OUT],
+            params: DenseParams {
+                weight: weight.collect(),
+                bias: vec![E::zero(); OUT],
+            },
             activation: PhantomData,
         }
     }
 
     /// The weight, `[OUT, IN]` row-major.
     pub fn weight(&self) -> &[E] {
-        &self.weight
+        &self.params.weight
     }
 
     /// The weight, mutable.
     pub fn weight_mut(&mut self) -> &mut [E] {
-        &mut self.weight
+        &mut self.params.weight
     }
 
     /// The bias, `[OUT]`.
     pub fn bias(&self) -> &[E] {
-        &self.bias
+        &self.params.bias
     }
 
     /// The bias, mutable.
     pub fn bias_mut(&mut self) -> &mut [E] {
-        &mut self.bias
+        &mut self.params.bias
     }
 }
 
@@ -81,33 +81,35 @@ impl<const IN: usize, const OUT: usize, A: Activation, E: Element> Params<E>
 {
     const TENSORS: usize = 2;
     fn tensor(&self, index: usize) -> &[E] {
-        match index {
-            0 => &self.weight,
-            1 => &self.bias,
-            _ => no_tensor(index),
-        }
+        self.params.tensor(index)
     }
     fn tensor_mut(&mut self, index: usize) -> &mut [E] {
-        match index {
-            0 => &mut self.weight,
-            1 => &mut self.bias,
-            _ => no_tensor(index),
-        }
+        self.params.tensor_mut(index)
     }
     fn tensor_name(&self, index: usize) -> String {
-        dense_tensor_name(index)
+        self.params.tensor_name(index)
     }
 }
 
-fn dense_tensor_name(index: usize) -> String {
-    match index {
-        0 => "weight".to_owned(),
-        1 => "bias".to_owned(),
-        _ => no_tensor(index),
-    }
+/// The tensors of a [`Dense`] layer, `weight` `[OUT, IN]` and `bias` `[OUT]`:
+/// its parameters, and (as [`DenseGrads`]) their gradients.
+///
+/// # Examples
+///
+/// ```
+/// use nn_runtime::layers::DenseParams;
+/// let zeros = DenseParams::<3, 2, f32>::default();
+/// assert_eq!((zeros.weight.len(), zeros.bias.len()), (6, 2));
+/// ```
+#[derive(Clone, Debug)]
+pub struct DenseParams<const IN: usize, const OUT: usize, E: Element = f32> {
+    /// `[OUT, IN]`, row-major.
+    pub weight: Vec<E>,
+    /// `[OUT]`.
+    pub bias: Vec<E>,
 }
 
-/// Gradients of a [`Dense`] layer: `weight` `[OUT, IN]` and `bias` `[OUT]`.
+/// Gradients of a [`Dense`] layer: `dL/dW` and `dL/db`, shaped like its parameters.
 ///
 /// # Examples
 ///
@@ -116,15 +118,10 @@ fn dense_tensor_name(index: usize) -> String {
 /// let grads = DenseGrads::<3, 2, f32>::default();
 /// assert_eq!((grads.weight.len(), grads.bias.len()), (6, 2));
 /// ```
-#[derive(Clone, Debug)]
-pub struct DenseGrads<const IN: usize, const OUT: usize, E: Element = f32> {
-    /// `dL/dW`, `[OUT, IN]`.
-    pub weight: Vec<E>,
-    /// `dL/db`, `[OUT]`.
-    pub bias: Vec<E>,
-}
+pub type DenseGrads<const IN: usize, const OUT: usize, E = f32> = DenseParams<IN, OUT, E>;
 
-impl<const IN: usize, const OUT: usize, E: Element> Default for DenseGrads<IN, OUT, E> {
+impl<const IN: usize, const OUT: usize, E: Element> Default for DenseParams<IN, OUT, E> {
+    /// All zeros.
     fn default() -> Self {
         Self {
             weight: vec![E::zero(); IN * OUT],
@@ -133,7 +130,7 @@ impl<const IN: usize, const OUT: usize, E: Element> Default for DenseGrads<IN, O
     }
 }
 
-impl<const IN: usize, const OUT: usize, E: Element> Params<E> for DenseGrads<IN, OUT, E> {
+impl<const IN: usize, const OUT: usize, E: Element> Params<E> for DenseParams<IN, OUT, E> {
     const TENSORS: usize = 2;
     fn tensor(&self, index: usize) -> &[E] {
         match index {
@@ -150,7 +147,11 @@ impl<const IN: usize, const OUT: usize, E: Element> Params<E> for DenseGrads<IN,
         }
     }
     fn tensor_name(&self, index: usize) -> String {
-        dense_tensor_name(index)
+        match index {
+            0 => "weight".to_owned(),
+            1 => "bias".to_owned(),
+            _ => no_tensor(index),
+        }
     }
 }
 
@@ -169,7 +170,7 @@ impl<const IN: usize, const OUT: usize, A: Activation, E: Element> Layer<E>
         expect_len("dense input", x.len(), batch, IN);
         expect_len("dense output", y.len(), batch, OUT);
         let x = MatRef::row_major(x, batch, IN);
-        let w_t = MatRef::row_major(&self.weight, OUT, IN).t();
+        let w_t = MatRef::row_major(&self.params.weight, OUT, IN).t();
         gemm(
             E::one(),
             x,
@@ -178,7 +179,7 @@ impl<const IN: usize, const OUT: usize, A: Activation, E: Element> Layer<E>
             MatMut::row_major(y, batch, OUT),
         );
         for row in y.chunks_exact_mut(OUT) {
-            for (v, &b) in row.iter_mut().zip(&self.bias) {
+            for (v, &b) in row.iter_mut().zip(&self.params.bias) {
                 *v += b;
             }
         }
@@ -215,7 +216,7 @@ impl<const IN: usize, const OUT: usize, A: Activation, E: Element> Layer<E>
         }
         if let Some(dx) = dx {
             expect_len("dense input gradient", dx.len(), batch, IN);
-            let w = MatRef::row_major(&self.weight, OUT, IN);
+            let w = MatRef::row_major(&self.params.weight, OUT, IN);
             gemm(E::one(), dz, w, E::zero(), MatMut::row_major(dx, batch, IN));
         }
     }

@@ -8,7 +8,7 @@ mod activation;
 mod dense;
 
 pub use activation::ActivationLayer;
-pub use dense::{Dense, DenseGrads};
+pub use dense::{Dense, DenseGrads, DenseParams};
 
 use crate::rng::SeededRng;
 use crate::shape::Shape;

@@ -239,7 +239,11 @@ mod tests {
                 bias: vec![0.0],
             };
             adam.step(&mut layer, &grads);
-            assert!((layer.weight()[0] - p).abs() < 1e-15, "step {t}: {} vs {p}", layer.weight()[0]);
+            assert!(
+                (layer.weight()[0] - p).abs() < 1e-15,
+                "step {t}: {} vs {p}",
+                layer.weight()[0]
+            );
         }
         assert_eq!(adam.steps(), 2);
     }
@@ -255,7 +259,13 @@ mod tests {
             };
             let mut adam = Adam::<DenseGrads<1, 1, f64>>::new(config).unwrap();
             for g in [0.3, -0.1, 0.7] {
-                adam.step(&mut layer, &DenseGrads { weight: vec![g], bias: vec![g] });
+                adam.step(
+                    &mut layer,
+                    &DenseGrads {
+                        weight: vec![g],
+                        bias: vec![g],
+                    },
+                );
             }
             layer.weight()[0]
         };
@@ -269,7 +279,10 @@ mod tests {
             ..AdamConfig::keras()
         };
         let err = Adam::<DenseGrads<1, 1>>::new(bad).unwrap_err();
-        assert_eq!(err.to_string(), "invalid beta2: expected a value in [0, 1), found 1");
+        assert_eq!(
+            err.to_string(),
+            "invalid beta2: expected a value in [0, 1), found 1"
+        );
         let nan = AdamConfig {
             learning_rate: f64::NAN,
             ..AdamConfig::keras()

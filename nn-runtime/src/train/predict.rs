@@ -3,6 +3,7 @@
 use ndarray::{Array2, ArrayView2};
 
 use crate::act::softmax_row;
+use crate::loss::argmax;
 use crate::shape::Shape;
 use crate::{Error, Network, Result};
 
@@ -70,16 +71,12 @@ pub fn predict_proba<N: Network<f32>>(model: &N, x: ArrayView2<'_, f32>) -> Resu
 /// ```
 pub fn predict_classes<N: Network<f32>>(model: &N, x: ArrayView2<'_, f32>) -> Result<Vec<usize>> {
     let proba = predict_proba(model, x)?;
-    Ok(proba
-        .rows()
-        .into_iter()
-        .map(|row| {
-            row.iter()
-                .enumerate()
-                .fold((0, f32::NEG_INFINITY), |(bi, bv), (i, &v)| {
-                    if v > bv { (i, v) } else { (bi, bv) }
-                })
-                .0
-        })
+    let classes = proba.ncols().max(1);
+    let flat = proba.as_slice().unwrap_or_else(|| {
+        unreachable!("invariant: predict_proba returns a standard-layout array")
+    });
+    Ok(flat
+        .chunks_exact(classes)
+        .map(|row| argmax(row).0)
         .collect())
 }
