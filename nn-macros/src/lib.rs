@@ -1,8 +1,8 @@
 //! Implementation of `nn::network!`. Depend on `nn`, not on this crate.
 //!
-//! The macro runs in three stages, each in its own module: [`parse`] turns
-//! tokens into raw syntax, [`check`] resolves layers and infers every shape
-//! (collecting all errors with their spans), [`expand`] emits the structs
+//! The macro runs in three stages, each in its own module: `parse` turns
+//! tokens into raw syntax, `check` resolves layers and infers every shape
+//! (collecting all errors with their spans), `expand` emits the structs
 //! and impls.
 #![forbid(unsafe_code)]
 
