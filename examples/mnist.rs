@@ -23,6 +23,14 @@ nn::network! {
     Mlp: [784] => dense(128, relu) -> dense(10)
 }
 
+/// Prints a line to standard output; a closed pipe (`| head`) ends output, not the program.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 const USAGE: &str = "usage: mnist [--dataset mnist|fashion] [--epochs N] [--batch-size N] \
 [--seed N] [--threads N] [--data-dir PATH] [--json]";
 
@@ -38,7 +46,8 @@ struct Args {
 }
 
 impl Args {
-    fn parse(mut words: impl Iterator<Item = String>) -> Result<Self, String> {
+    /// The settings, or `None` when help was asked for.
+    fn parse(mut words: impl Iterator<Item = String>) -> Result<Option<Self>, String> {
         let mut args = Self {
             dataset: MnistKind::Digits,
             epochs: 10,
@@ -58,22 +67,28 @@ impl Args {
                 "--dataset" => args.dataset = value()?.parse()?,
                 "--epochs" => args.epochs = number(&flag, &value()?, 0)?,
                 "--batch-size" => args.batch_size = number(&flag, &value()?, 1)?,
-                "--seed" => args.seed = number(&flag, &value()?, 0)? as u64,
+                "--seed" => args.seed = number(&flag, &value()?, 0)?,
                 "--threads" => args.threads = number(&flag, &value()?, 1)?,
                 "--data-dir" => args.data_dir = Some(PathBuf::from(value()?)),
                 "--json" => args.json = true,
-                "-h" | "--help" => return Err(USAGE.to_owned()),
+                "-h" | "--help" => return Ok(None),
                 other => return Err(format!("unknown flag `{other}`\n{USAGE}")),
             }
         }
-        Ok(args)
+        Ok(Some(args))
     }
 }
 
 /// Parses a whole number of at least `min` for `flag`.
-fn number(flag: &str, text: &str, min: usize) -> Result<usize, String> {
-    match text.parse::<usize>() {
+fn number<T>(flag: &str, text: &str, min: T) -> Result<T, String>
+where
+    T: std::str::FromStr<Err = std::num::ParseIntError> + PartialOrd + std::fmt::Display,
+{
+    match text.parse::<T>() {
         Ok(n) if n >= min => Ok(n),
+        Err(e) if *e.kind() == std::num::IntErrorKind::PosOverflow => {
+            Err(format!("{flag} `{text}` is too large"))
+        }
         _ => Err(format!(
             "{flag} needs a whole number of at least {min}, found `{text}`"
         )),
@@ -82,23 +97,34 @@ fn number(flag: &str, text: &str, min: usize) -> Result<usize, String> {
 
 fn main() -> ExitCode {
     let args = match Args::parse(std::env::args().skip(1)) {
-        Ok(args) => args,
+        Ok(Some(args)) => args,
+        Ok(None) => {
+            say!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
         Err(message) => {
             eprintln!("{message}");
             return ExitCode::from(2);
         }
     };
-    let pool = match rayon::ThreadPoolBuilder::new()
-        .num_threads(args.threads)
-        .build()
-    {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let threads = if args.threads > cores {
+        eprintln!(
+            "note: --threads {} is more than the {cores} cores here; using {cores}",
+            args.threads
+        );
+        cores
+    } else {
+        args.threads
+    };
+    let pool = match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
         Ok(pool) => pool,
         Err(e) => {
-            eprintln!("error: cannot start {} threads: {e}", args.threads);
+            eprintln!("error: cannot start {threads} threads: {e}");
             return ExitCode::FAILURE;
         }
     };
-    match pool.install(|| run(&args)) {
+    match pool.install(|| run(&args, threads)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");
@@ -107,15 +133,15 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(args: &Args) -> nn::Result<()> {
+fn run(args: &Args, threads: usize) -> nn::Result<()> {
     let data = load_mnist(args.dataset, args.data_dir.as_deref())?;
-    println!(
+    say!(
         "{}: {} training and {} test samples from {}; {} thread(s)",
         args.dataset.name(),
         data.train.len(),
         data.test.len(),
         data.dir.display(),
-        args.threads
+        threads
     );
     let mut model = Mlp::<f32>::new(args.seed);
     let mut adam = Adam::new(AdamConfig::keras())?;
@@ -133,18 +159,16 @@ fn run(args: &Args) -> nn::Result<()> {
     let train_seconds = history.train_seconds();
     let trained: usize = history.epochs.iter().map(|e| e.samples).sum();
     let samples_per_second = trained as f64 / train_seconds.max(f64::MIN_POSITIVE);
-    println!(
+    say!(
         "test: loss {:.4}, accuracy {:.2}%, error rate {:.2}% ({} samples)",
         test.loss,
         100.0 * test.accuracy,
         100.0 * test.error_rate(),
         test.samples
     );
-    println!(
-        "trained {trained} samples in {train_seconds:.2} s ({samples_per_second:.0} samples/s)"
-    );
+    say!("trained {trained} samples in {train_seconds:.2} s ({samples_per_second:.0} samples/s)");
     if args.json {
-        println!(
+        say!(
             "{{\"dataset\": \"{}\", \"epochs\": {}, \"batch_size\": {}, \"train_seconds\": {:.3}, \
              \"samples_per_second\": {:.1}, \"test_loss\": {:.6}, \"test_accuracy\": {:.6}}}",
             args.dataset.name(),
@@ -210,9 +234,9 @@ impl EpochBar {
                 match self.bar.take() {
                     Some(bar) => {
                         bar.finish_and_clear();
-                        println!("{line}");
+                        say!("{line}");
                     }
-                    None => println!("{line}"),
+                    None => say!("{line}"),
                 }
             }
             Progress::EpochStart { .. } => {}

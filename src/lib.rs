@@ -38,7 +38,10 @@ pub use nn_runtime::*;
 /// shape in its type (`dense0: Dense<784, 128, Relu>`, `relu0`, `dense1`, ...).
 /// Two companions come with it: `NameGrads`, one gradient per parameter
 /// tensor, and `NameCache`, the activations of one batch. The batch size is
-/// the only runtime dimension.
+/// the only runtime dimension. Attributes and doc comments written before the
+/// name go to the network struct, which already derives `Clone` and `Debug`.
+/// Generated code refers to this crate as `::nn`, so depend on it under that
+/// name (not renamed in `Cargo.toml`).
 ///
 /// ```
 /// nn::network! {

@@ -119,6 +119,23 @@ fn settings_and_data_that_do_not_fit_are_errors() {
             .contains("label 2 of sample 1 is out of range"),
         "{err}"
     );
+    let mut nan = Array2::zeros((2, 2));
+    nan[[1, 0]] = f32::NAN;
+    let err = Dataset::new(nan, vec![0, 1], 2).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "invalid features: expected finite values, found NaN at feature 0 of sample 1"
+    );
+    let huge = FitOptions {
+        batch_size: usize::MAX,
+        ..FitOptions::default()
+    };
+    let history = fit(&mut model, &mut adam, &xor_data(), &huge, |_| {}).unwrap();
+    assert_eq!(
+        history.epochs[0].samples, 200,
+        "one batch holds the whole data set"
+    );
+
     let err = Dataset::new(Array2::zeros((2, 2)), vec![0], 2).unwrap_err();
     assert!(
         err.to_string().contains("one label per sample (2)"),

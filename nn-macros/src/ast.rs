@@ -21,9 +21,9 @@ impl Network {
         self.layers.last().map_or(self.input, |l| l.output)
     }
 
-    /// Trainable scalars in the whole network.
+    /// Trainable scalars in the whole network (checked not to overflow).
     pub fn parameters(&self) -> usize {
-        self.layers.iter().map(Layer::parameters).sum()
+        self.layers.iter().map(|l| l.params).sum()
     }
 
     /// Whether the last step of the network is a softmax.
@@ -45,6 +45,8 @@ pub(crate) struct Layer {
     pub kind: LayerKind,
     pub input: usize,
     pub output: usize,
+    /// Trainable scalars in this layer (checked not to overflow).
+    pub params: usize,
     /// The layer's name token, where generated code for it is spanned.
     pub span: Span,
     /// `dense0`, `relu0`, `dense1`, ...
@@ -52,14 +54,6 @@ pub(crate) struct Layer {
 }
 
 impl Layer {
-    /// Trainable scalars in this layer.
-    pub fn parameters(&self) -> usize {
-        match self.kind {
-            LayerKind::Dense { .. } => self.input * self.output + self.output,
-            LayerKind::Activation(_) => 0,
-        }
-    }
-
     /// Whether the layer has parameters (and so a gradient field).
     pub fn has_params(&self) -> bool {
         matches!(self.kind, LayerKind::Dense { .. })

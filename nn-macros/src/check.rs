@@ -7,6 +7,7 @@ use quote::{ToTokens, format_ident};
 use crate::ast::{self, Activation, LayerKind};
 use crate::diag::{Diagnostics, closest};
 use crate::parse::{self, Arg, LayerCall, Value};
+use syn::LitInt;
 
 /// Every layer name the DSL accepts, for "did you mean" hints and listings.
 const LAYER_NAMES: [&str; 6] = ["dense", "relu", "sigmoid", "tanh", "softmax", "identity"];
@@ -14,6 +15,7 @@ const LAYER_NAMES: [&str; 6] = ["dense", "relu", "sigmoid", "tanh", "softmax", "
 /// Checks the whole definition; `Err` holds every problem found.
 pub(crate) fn check(def: &parse::NetworkDef) -> syn::Result<ast::Network> {
     let mut diag = Diagnostics::default();
+    check_name(&def.name, &mut diag);
     let input = check_input_shape(&def.input, &mut diag);
     let mut layers = Vec::with_capacity(def.layers.len());
     let mut counts = std::collections::HashMap::<&'static str, usize>::new();
@@ -26,6 +28,10 @@ pub(crate) fn check(def: &parse::NetworkDef) -> syn::Result<ast::Network> {
             LayerKind::Dense { units, .. } => units,
             LayerKind::Activation(_) => features,
         };
+        let params = match kind {
+            LayerKind::Dense { .. } => dense_parameters(call, features, output, &mut diag),
+            LayerKind::Activation(_) => 0,
+        };
         let prefix = kind.field_prefix();
         let index = counts.entry(prefix).or_default();
         let field = format_ident!("{prefix}{index}", span = call.name.span());
@@ -34,10 +40,21 @@ pub(crate) fn check(def: &parse::NetworkDef) -> syn::Result<ast::Network> {
             kind,
             input: features,
             output,
+            params,
             span: call.name.span(),
             field,
         });
         features = output;
+    }
+    if layers
+        .iter()
+        .try_fold(0usize, |sum, l| sum.checked_add(l.params))
+        .is_none()
+    {
+        diag.at(
+            def.name.span(),
+            "the network has more parameters than this machine can address; use fewer units",
+        );
     }
     let source = def
         .layers
@@ -71,21 +88,64 @@ fn compact(text: String) -> String {
         .replace(" ,", ",")
 }
 
+/// Rule: the network is not named `E`, the generated structs' element-type parameter.
+fn check_name(name: &syn::Ident, diag: &mut Diagnostics) {
+    if name == "E" {
+        diag.at(
+            name.span(),
+            "`E` is the element-type parameter of the generated structs (`Net<E = f32>`); \
+             give the network another name",
+        );
+    }
+}
+
+/// Rule: a dense layer's `input x units + units` parameters fit in a `usize`.
+fn dense_parameters(call: &LayerCall, input: usize, units: usize, diag: &mut Diagnostics) -> usize {
+    match input
+        .checked_mul(units)
+        .and_then(|weights| weights.checked_add(units))
+    {
+        Some(params) => params,
+        None => {
+            diag.over(
+                call,
+                format_args!(
+                    "`dense` with {units} units after {input} features needs more parameters \
+                     than this machine can address; use fewer units"
+                ),
+            );
+            0
+        }
+    }
+}
+
+/// Rule: a size is a plain whole number without a type suffix that fits a `usize`.
+fn whole_number(lit: &LitInt, what: &str, diag: &mut Diagnostics) -> Option<usize> {
+    if !lit.suffix().is_empty() {
+        diag.at(
+            lit.span(),
+            format_args!(
+                "write {what} without a type suffix: `{}`",
+                lit.base10_digits()
+            ),
+        );
+        return None;
+    }
+    match lit.base10_parse::<usize>() {
+        Ok(value) => Some(value),
+        Err(_) => {
+            diag.at(lit.span(), format_args!("{what} `{lit}` is too large"));
+            None
+        }
+    }
+}
+
 /// Rule: the input is one positive number of features, `[784]`.
 fn check_input_shape(shape: &parse::InputShape, diag: &mut Diagnostics) -> Option<usize> {
     let dims: Vec<(usize, Span)> = shape
         .dims
         .iter()
-        .filter_map(|lit| match lit.base10_parse::<usize>() {
-            Ok(value) => Some((value, lit.span())),
-            Err(_) => {
-                diag.at(
-                    lit.span(),
-                    "an input dimension must be a whole number such as `784`",
-                );
-                None
-            }
-        })
+        .filter_map(|lit| Some((whole_number(lit, "an input size", diag)?, lit.span())))
         .collect();
     if dims.len() != shape.dims.len() {
         return None;
@@ -132,7 +192,7 @@ fn resolve(call: &LayerCall, features: usize, diag: &mut Diagnostics) -> Option<
     if name == "dense" {
         let args = dense_args(call, diag);
         return Some(LayerKind::Dense {
-            units: dense_units(call, args.units, diag).unwrap_or(features),
+            units: dense_units(call, &args, diag).unwrap_or(features),
             activation: args
                 .activation
                 .and_then(|a| dense_activation(a, diag))
@@ -169,6 +229,8 @@ fn resolve(call: &LayerCall, features: usize, diag: &mut Diagnostics) -> Option<
 struct DenseArgs<'a> {
     units: Option<&'a Value>,
     activation: Option<&'a Value>,
+    /// An unknown keyword was reported: a missing value is its consequence, not a second error.
+    unknown_keyword: bool,
 }
 
 /// Rule: `dense` takes `units` then `activation`, positionally or by keyword, each once.
@@ -176,6 +238,7 @@ fn dense_args<'a>(call: &'a LayerCall, diag: &mut Diagnostics) -> DenseArgs<'a> 
     let mut found = DenseArgs {
         units: None,
         activation: None,
+        unknown_keyword: false,
     };
     let Some(args) = &call.args else {
         return found;
@@ -203,10 +266,17 @@ fn dense_args<'a>(call: &'a LayerCall, diag: &mut Diagnostics) -> DenseArgs<'a> 
                 "units" => ("units", &mut found.units, value, Some(key.span())),
                 "activation" => ("activation", &mut found.activation, value, Some(key.span())),
                 other => {
+                    let hint = match closest(other, &["units", "activation"]) {
+                        Some(near) => format!("did you mean `{near}`? "),
+                        None => String::new(),
+                    };
                     diag.at(
                         key.span(),
-                        format_args!("unknown keyword `{other}` for `dense`; the keywords are `units` and `activation`"),
+                        format_args!(
+                            "unknown keyword `{other}` for `dense`; {hint}the keywords are `units` and `activation`"
+                        ),
                     );
+                    found.unknown_keyword = true;
                     continue;
                 }
             },
@@ -224,33 +294,38 @@ fn dense_args<'a>(call: &'a LayerCall, diag: &mut Diagnostics) -> DenseArgs<'a> 
 }
 
 /// Rule: `dense` has a positive whole number of units.
-fn dense_units(call: &LayerCall, units: Option<&Value>, diag: &mut Diagnostics) -> Option<usize> {
-    let Some(value) = units else {
+fn dense_units(call: &LayerCall, args: &DenseArgs<'_>, diag: &mut Diagnostics) -> Option<usize> {
+    let Some(value) = args.units else {
+        if args.unknown_keyword {
+            return None;
+        }
         diag.over(
             call,
             "`dense` needs the number of units, e.g. `dense(128)` or `dense(128, relu)`",
         );
         return None;
     };
-    let Value::Int(lit) = value else {
-        diag.at(
-            value.span(),
-            format_args!(
-                "the number of units must be a whole number such as `128`, found `{value}`"
-            ),
-        );
-        return None;
-    };
-    match lit.base10_parse::<usize>() {
-        Ok(0) => {
-            diag.at(lit.span(), "`dense` needs at least 1 unit, found 0");
+    match value {
+        Value::Int(lit) => match whole_number(lit, "the number of units", diag)? {
+            0 => {
+                diag.at(lit.span(), "`dense` needs at least 1 unit, found 0");
+                None
+            }
+            units => Some(units),
+        },
+        Value::Negative(..) => {
+            diag.over(
+                value,
+                format_args!("`dense` needs at least 1 unit, found {value}"),
+            );
             None
         }
-        Ok(units) => Some(units),
-        Err(_) => {
+        _ => {
             diag.at(
-                lit.span(),
-                "the number of units must be a whole number such as `128`",
+                value.span(),
+                format_args!(
+                    "the number of units must be a whole number such as `128`, found `{value}`"
+                ),
             );
             None
         }
@@ -351,6 +426,30 @@ mod tests {
                 .contains("`units` is given twice")
         );
         assert!(errors(quote::quote!(N: [4] => dense(2, 3)))[0].contains("expected an activation"));
+    }
+
+    #[test]
+    fn numbers_that_do_not_fit_are_errors_not_panics() {
+        assert!(
+            errors(quote::quote!(N: [4294967296] => dense(4294967296)))[0]
+                .contains("more parameters")
+        );
+        assert!(
+            errors(quote::quote!(N: [18446744073709551615] => dense(1)))[0]
+                .contains("more parameters")
+        );
+        let huge = errors(
+            quote::quote!(N: [2] => dense(9223372036854775807) -> dense(9223372036854775807)),
+        );
+        assert!(
+            huge.iter().any(|e| e.contains("more parameters")),
+            "{huge:?}"
+        );
+        assert!(
+            errors(quote::quote!(N: [4] => dense(99999999999999999999)))[0].contains("too large")
+        );
+        assert!(errors(quote::quote!(N: [4] => dense(3u8)))[0].contains("without a type suffix"));
+        assert!(errors(quote::quote!(E: [4] => dense(3)))[0].contains("element-type parameter"));
     }
 
     #[test]

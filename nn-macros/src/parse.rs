@@ -4,7 +4,9 @@ use proc_macro2::Span;
 use quote::ToTokens;
 use syn::parse::{Parse, ParseStream};
 use syn::punctuated::Punctuated;
-use syn::{Attribute, Ident, LitFloat, LitInt, Token, Visibility, bracketed, parenthesized};
+use syn::{
+    Attribute, Ident, LitBool, LitFloat, LitInt, Token, Visibility, bracketed, parenthesized,
+};
 
 /// `#[attrs] vis Name: [784] => layer -> layer ...`
 pub(crate) struct NetworkDef {
@@ -44,15 +46,21 @@ pub(crate) enum Arg {
 pub(crate) enum Value {
     Int(LitInt),
     Float(LitFloat),
+    Bool(LitBool),
     Word(Ident),
+    /// `-` before a number.
+    Negative(Token![-], Box<Value>),
 }
 
 impl Value {
+    /// The span of the whole value (both tokens of `-3`, where the compiler can join them).
     pub fn span(&self) -> Span {
         match self {
             Self::Int(lit) => lit.span(),
             Self::Float(lit) => lit.span(),
+            Self::Bool(lit) => lit.span(),
             Self::Word(ident) => ident.span(),
+            Self::Negative(minus, value) => minus.span.join(value.span()).unwrap_or(minus.span),
         }
     }
 }
@@ -62,7 +70,9 @@ impl std::fmt::Display for Value {
         match self {
             Self::Int(lit) => write!(f, "{lit}"),
             Self::Float(lit) => write!(f, "{lit}"),
+            Self::Bool(lit) => write!(f, "{}", lit.value()),
             Self::Word(ident) => write!(f, "{ident}"),
+            Self::Negative(_, value) => write!(f, "-{value}"),
         }
     }
 }
@@ -91,7 +101,12 @@ impl ToTokens for Value {
         match self {
             Self::Int(lit) => lit.to_tokens(tokens),
             Self::Float(lit) => lit.to_tokens(tokens),
+            Self::Bool(lit) => lit.to_tokens(tokens),
             Self::Word(ident) => ident.to_tokens(tokens),
+            Self::Negative(minus, value) => {
+                minus.to_tokens(tokens);
+                value.to_tokens(tokens);
+            }
         }
     }
 }
@@ -159,14 +174,19 @@ impl Parse for InputShape {
         }
         let content;
         let bracket = bracketed!(content in input);
-        let dims = Punctuated::parse_terminated_with(&content, |dim| {
-            dim.parse::<LitInt>().map_err(|e| {
-                syn::Error::new(
-                    e.span(),
-                    "expected a whole number of input features, e.g. `[784]`",
-                )
-            })
-        })?;
+        let dims = separated(
+            &content,
+            "input sizes",
+            "a single number, e.g. `[784]`",
+            |dim| {
+                dim.parse::<LitInt>().map_err(|e| {
+                    syn::Error::new(
+                        e.span(),
+                        "expected a whole number of input features, e.g. `[784]`",
+                    )
+                })
+            },
+        )?;
         Ok(Self {
             bracket_span: bracket.span.join(),
             dims,
@@ -187,7 +207,12 @@ impl Parse for LayerCall {
             let paren = parenthesized!(content in input);
             Some(Args {
                 paren_span: paren.span.join(),
-                list: Punctuated::parse_terminated(&content)?,
+                list: separated(
+                    &content,
+                    "layer arguments",
+                    "`dense(128, relu)`",
+                    Arg::parse,
+                )?,
             })
         } else {
             None
@@ -212,8 +237,14 @@ impl Parse for Arg {
 
 impl Parse for Value {
     fn parse(input: ParseStream) -> syn::Result<Self> {
+        if input.peek(Token![-]) && (input.peek2(LitInt) || input.peek2(LitFloat)) {
+            let minus: Token![-] = input.parse()?;
+            return Ok(Self::Negative(minus, Box::new(input.parse()?)));
+        }
         let lookahead = input.lookahead1();
-        if lookahead.peek(LitInt) {
+        if lookahead.peek(LitBool) {
+            input.parse().map(Self::Bool)
+        } else if lookahead.peek(LitInt) {
             input.parse().map(Self::Int)
         } else if lookahead.peek(LitFloat) {
             input.parse().map(Self::Float)
@@ -226,6 +257,34 @@ impl Parse for Value {
             ))
         }
     }
+}
+
+/// Parses `item (, item)* ,?` up to the end of a delimited group, explaining a
+/// missing comma in terms of what the list holds (`what`, e.g. "layer arguments")
+/// and what each item may be (`each`).
+fn separated<T>(
+    content: ParseStream,
+    what: &str,
+    each: &str,
+    item: fn(ParseStream) -> syn::Result<T>,
+) -> syn::Result<Punctuated<T, Token![,]>> {
+    let mut list = Punctuated::new();
+    while !content.is_empty() {
+        list.push_value(item(content)?);
+        if content.is_empty() {
+            break;
+        }
+        if content.peek(Token![:]) {
+            return Err(content.error(format!(
+                "write keyword arguments with `=`, e.g. `activation = relu`; {what} are separated by `,`"
+            )));
+        }
+        if !content.peek(Token![,]) {
+            return Err(content.error(format!("expected `,` between {what}; each is {each}")));
+        }
+        list.push_punct(content.parse()?);
+    }
+    Ok(list)
 }
 
 #[cfg(test)]

@@ -9,8 +9,8 @@ use crate::parse;
 pub(super) fn stub(def: &parse::NetworkDef) -> TokenStream {
     let (vis, name) = (&def.vis, &def.name);
     quote! {
-        #vis struct #name<E = f32>(::core::marker::PhantomData<E>);
-        impl<E> #name<E> {
+        #vis struct #name<__Element = f32>(::core::marker::PhantomData<__Element>);
+        impl<__Element> #name<__Element> {
             /// Not available: the network definition has errors.
             #vis fn new(_seed: u64) -> Self {
                 ::core::unreachable!("the network definition has compile errors")

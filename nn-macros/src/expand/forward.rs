@@ -84,6 +84,7 @@ pub(super) fn network_impl(net: &ast::Network) -> TokenStream {
                 }
             }
 
+            #[track_caller]
             fn forward<'c>(&self, __x: &[E], __cache: &'c mut #cache<E>) -> &'c [E] {
                 let __batch = ::nn::__private::batch_size(__x, #input);
                 __cache.batch = __batch;

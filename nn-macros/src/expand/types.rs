@@ -28,7 +28,8 @@ pub(super) fn structs(net: &ast::Network) -> TokenStream {
     );
     let grad_fields = net.layers.iter().filter(|l| l.has_params()).map(|layer| {
         let (field, ty) = (&layer.field, layer_type(layer, &element));
-        quote!(pub #field: <#ty as ::nn::layers::Layer<E>>::Grads,)
+        let doc = format!(" Gradients of `{field}`'s parameters.");
+        quote!(#[doc = #doc] pub #field: <#ty as ::nn::layers::Layer<E>>::Grads,)
     });
     let cache = companion(net, "Cache");
     let cache_doc = format!(

@@ -29,8 +29,9 @@ impl Dataset {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidArgument`] when the row and label counts differ or
-    /// `classes` is 0; [`Error::LabelOutOfRange`] for a label `>= classes`.
+    /// [`Error::InvalidArgument`] when the row and label counts differ,
+    /// `classes` is 0 or a feature is NaN or infinite;
+    /// [`Error::LabelOutOfRange`] for a label `>= classes`.
     pub fn new(features: Array2<f32>, labels: Vec<usize>, classes: usize) -> Result<Self> {
         let per_sample = features.ncols();
         let features = features.as_standard_layout().iter().copied().collect();
@@ -57,6 +58,18 @@ impl Dataset {
                 name: "labels",
                 expected: format!("one label per sample ({})", features.len() / per_sample),
                 found: format!("{} labels", labels.len()),
+            });
+        }
+        if let Some(at) = features.iter().position(|v| !v.is_finite()) {
+            return Err(Error::InvalidArgument {
+                name: "features",
+                expected: "finite values".to_owned(),
+                found: format!(
+                    "{} at feature {} of sample {}",
+                    features[at],
+                    at % per_sample,
+                    at / per_sample
+                ),
             });
         }
         if let Some((index, &label)) = labels.iter().enumerate().find(|(_, l)| **l >= classes) {

@@ -36,7 +36,8 @@ pub struct IdxArray {
 ///
 /// # Errors
 ///
-/// [`Error::Io`] when the file cannot be read or its gzip stream is corrupt,
+/// [`Error::Io`] when the file cannot be read or its gzip stream is corrupt
+/// (including bytes after the last gzip member that are not another member),
 /// and the errors of [`parse`].
 pub fn read(path: &Path, magic: u32) -> Result<IdxArray> {
     let io = |source| Error::Io {
@@ -46,7 +47,7 @@ pub fn read(path: &Path, magic: u32) -> Result<IdxArray> {
     let raw = std::fs::read(path).map_err(io)?;
     let bytes = if raw.starts_with(&[0x1f, 0x8b]) {
         let mut out = Vec::with_capacity(raw.len() * 4);
-        flate2::read::GzDecoder::new(raw.as_slice())
+        flate2::read::MultiGzDecoder::new(raw.as_slice())
             .read_to_end(&mut out)
             .map_err(io)?;
         out

@@ -99,6 +99,17 @@ pub fn load_mnist(kind: MnistKind, explicit_dir: Option<&Path>) -> Result<MnistS
     })
 }
 
+/// The four files of a data set, without the optional `.gz`.
+const FILES: [&str; 4] = [
+    "train-images-idx3-ubyte",
+    "train-labels-idx1-ubyte",
+    "t10k-images-idx3-ubyte",
+    "t10k-labels-idx1-ubyte",
+];
+
+/// Side of the square images.
+const SIDE: usize = 28;
+
 /// The base directories searched when none is given explicitly.
 fn default_bases() -> Vec<PathBuf> {
     let mut bases: Vec<PathBuf> = std::env::var_os("NN_DATA_DIR")
@@ -118,21 +129,31 @@ fn locate(kind: MnistKind, explicit_dir: Option<&Path>) -> Result<PathBuf> {
         .iter()
         .flat_map(|b| [b.join(kind.folder()), b.clone()])
         .collect();
-    candidates
+    // A directory holding any of the four files is the one meant; a missing
+    // sibling is then reported by name rather than as a missing data set.
+    let found = candidates
         .iter()
-        .find(|dir| file_in(dir, "train-images-idx3-ubyte").is_some())
-        .cloned()
-        .ok_or_else(|| Error::DataNotFound {
-            dataset: kind.folder().to_owned(),
-            searched: candidates,
-            hint: format!(
-                "put train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz \
-                 and t10k-labels-idx1-ubyte.gz (gzipped or not) in data/{}/, or set NN_DATA_DIR to \
-                 the folder that holds {}/; the files are published by the data set's authors",
-                kind.folder(),
-                kind.folder()
-            ),
-        })
+        .find(|dir| FILES.iter().any(|name| file_in(dir, name).is_some()))
+        .cloned();
+    let where_to_put = match explicit_dir {
+        Some(dir) => format!(
+            "in {} or {}",
+            dir.join(kind.folder()).display(),
+            dir.display()
+        ),
+        None => format!(
+            "in data/{folder}/, or set NN_DATA_DIR to the folder that holds {folder}/",
+            folder = kind.folder()
+        ),
+    };
+    found.ok_or_else(|| Error::DataNotFound {
+        dataset: kind.folder().to_owned(),
+        searched: candidates,
+        hint: format!(
+            "put {} (each gzipped or not) {where_to_put}; the files are published by the data set's authors",
+            FILES.join(", ")
+        ),
+    })
 }
 
 /// `dir/name.gz` or `dir/name`, whichever exists.
@@ -156,6 +177,21 @@ fn load_split(dir: &Path, prefix: &str) -> Result<Dataset> {
     let images_path = required_file(dir, &format!("{prefix}-images-idx3-ubyte"))?;
     let labels_path = required_file(dir, &format!("{prefix}-labels-idx1-ubyte"))?;
     let images = idx::read(&images_path, IMAGES_MAGIC)?;
+    if images.dims[1..] != [SIDE, SIDE] {
+        return Err(Error::BadFormat {
+            path: images_path,
+            detail: format!(
+                "images are {}x{} pixels; expected {SIDE}x{SIDE}",
+                images.dims[1], images.dims[2]
+            ),
+        });
+    }
+    if images.dims[0] == 0 {
+        return Err(Error::BadFormat {
+            path: images_path,
+            detail: "holds no images".to_owned(),
+        });
+    }
     let labels = idx::read(&labels_path, LABELS_MAGIC)?;
     if images.dims[0] != labels.dims[0] {
         return Err(Error::CountMismatch {
@@ -165,21 +201,11 @@ fn load_split(dir: &Path, prefix: &str) -> Result<Dataset> {
             label_count: labels.dims[0],
         });
     }
-    let per_sample = images.dims[1] * images.dims[2];
-    if per_sample == 0 {
-        return Err(Error::BadFormat {
-            path: images_path,
-            detail: format!(
-                "images of {}x{} pixels hold nothing",
-                images.dims[1], images.dims[2]
-            ),
-        });
-    }
     let features = images.data.iter().map(|&p| f32::from(p) / 255.0).collect();
     let labels = labels.data.iter().map(|&l| usize::from(l)).collect();
     Dataset::from_parts(
         features,
-        per_sample,
+        SIDE * SIDE,
         labels,
         CLASSES,
         &labels_path.display().to_string(),

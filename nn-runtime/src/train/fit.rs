@@ -91,7 +91,7 @@ pub struct History {
 impl History {
     /// Seconds spent in all epochs together.
     pub fn train_seconds(&self) -> f64 {
-        self.epochs.iter().map(|e| e.seconds).sum()
+        self.epochs.iter().fold(0.0, |total, e| total + e.seconds)
     }
 }
 
@@ -209,8 +209,9 @@ where
     let mut rng = SeededRng::new(options.seed);
     let mut cache = N::Cache::default();
     let mut grads = N::Grads::default();
-    let mut x = Vec::with_capacity(options.batch_size * data.features_per_sample());
-    let mut labels = Vec::with_capacity(options.batch_size);
+    let largest_batch = options.batch_size.min(data.len());
+    let mut x = Vec::with_capacity(largest_batch * data.features_per_sample());
+    let mut labels = Vec::with_capacity(largest_batch);
     let batches = data.len().div_ceil(options.batch_size);
     let mut history = History::default();
     for epoch in 1..=options.epochs {

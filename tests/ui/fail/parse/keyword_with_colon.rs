@@ -1,0 +1,5 @@
+nn::network! {
+    pub Net: [784] => dense(128, activation: relu) -> dense(10)
+}
+
+fn main() {}
