@@ -17,10 +17,20 @@ nn::network! { TanhB6: [7] => dense(4, tanh) -> dense(5) }
 nn::network! { SigmoidB3: [5] => dense(6, sigmoid) -> dense(4) }
 nn::network! { LargeLogitsB5: [6] => dense(5, relu) -> dense(4) }
 
+/// Tensor `key` in our layout: PyTorch's dense weights `W*`/`dW*` are `[out, in]`,
+/// ours `[in, out]`.
+fn ours(case: &Case<'_>, key: &str) -> Vec<f64> {
+    if key.starts_with('W') || key.starts_with("dW") {
+        case.transposed(key)
+    } else {
+        case.tensor(key)
+    }
+}
+
 /// Loads W1, b1, W2, b2 (suffixed by `suffix`) into the four tensors of `model`.
 fn load<E: Element, N: Params<E>>(model: &mut N, case: &Case<'_>, suffix: &str) {
     for (index, key) in ["W1", "b1", "W2", "b2"].iter().enumerate() {
-        let values = case.tensor(&format!("{key}{suffix}"));
+        let values = ours(case, &format!("{key}{suffix}"));
         let tensor = model.tensor_mut(index);
         assert_eq!(tensor.len(), values.len(), "{}: {key} size", case.name);
         for (t, v) in tensor.iter_mut().zip(values) {
@@ -63,7 +73,7 @@ where
         assert_close(
             &format!("{name} {key}"),
             grads.tensor(index),
-            &case.tensor(key),
+            &ours(&case, key),
             tol,
         );
     }

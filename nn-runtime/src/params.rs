@@ -16,7 +16,7 @@ use crate::Element;
 /// use nn_runtime::Params;
 /// let dense = Dense::<3, 2, Relu>::new(&mut nn_runtime::rng::SeededRng::new(0));
 /// assert_eq!(<Dense<3, 2, Relu> as Params<f32>>::TENSORS, 2);
-/// assert_eq!(dense.tensor(0).len(), 6); // weight [out, in]
+/// assert_eq!(dense.tensor(0).len(), 6); // weight [in, out]
 /// assert_eq!(dense.tensor(1).len(), 2); // bias
 /// assert_eq!(dense.tensor_name(1), "bias");
 /// ```

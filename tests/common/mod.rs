@@ -22,6 +22,28 @@ impl Case<'_> {
             .collect()
     }
 
+    /// The 2-D tensor `key` transposed: a PyTorch `weight` `[out, in]` as our
+    /// (and Keras's) dense kernel `[in, out]`.
+    pub fn transposed(&self, key: &str) -> Vec<f64> {
+        let shape: Vec<usize> = self.fields[key]["shape"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{}: `{key}` has no shape", self.name))
+            .iter()
+            .map(|d| {
+                d.as_u64()
+                    .unwrap_or_else(|| panic!("{}: bad shape of `{key}`", self.name))
+                    as usize
+            })
+            .collect();
+        let [rows, cols] = shape[..] else {
+            panic!("{}: `{key}` is not 2-D", self.name)
+        };
+        let values = self.tensor(key);
+        (0..rows * cols)
+            .map(|i| values[(i % rows) * cols + i / rows])
+            .collect()
+    }
+
     /// Tensor `key` as class labels.
     pub fn labels(&self, key: &str) -> Vec<usize> {
         self.tensor(key).into_iter().map(|v| v as usize).collect()

@@ -2,9 +2,26 @@
 //!
 //! This is the one entry point every layer multiplies through. Operands are
 //! [`MatRef`] views (any row and column stride, so a transpose is a view, never
-//! a copy) and the output is a row-major [`MatMut`]. The arithmetic runs on
-//! `matrixmultiply`'s packed, blocked kernels; large products are split by
-//! rows of `C` over the current rayon pool (see [`PARALLEL_MIN_FLOPS`]).
+//! a copy) and the output is a row-major [`MatMut`].
+//!
+//! The arithmetic is BLIS-style: blocks of `A` and `B` are packed into
+//! micropanels (`pack`), and a register-blocked microkernel computes one
+//! `MR x NR` tile of `C` at a time (`driver` holds the five loops). One kernel
+//! per instruction set, chosen once at run time ([`isa`], overridable with
+//! `NN_GEMM_ISA` for tests):
+//!
+//! | kernel | tile MR x NR | MC / KC / NC |
+//! | --- | --- | --- |
+//! | AVX-512F | 8 x 32 | 128 / 256 / 1024 |
+//! | AVX2 + FMA | 6 x 16 | 96 / 256 / 1024 |
+//! | portable (and all `f64`) | 4 x 8 | 64 / 256 / 1024 |
+//!
+//! The tiles keep every accumulator in registers (16 of 32 zmm, 12 of 16
+//! ymm). KC = 256 keeps one `B~` micropanel (256 x 32 floats, 32 KiB) in a
+//! 48 KiB L1; an `A~` block (128 x 256 floats, 128 KiB) sits in L2 and a `B~`
+//! block (1 MiB) in L2/L3, the proportions of BLIS's Skylake-X configuration.
+//! Products of at least [`PARALLEL_MIN_FLOPS`] split their row blocks over the
+//! current rayon pool.
 //!
 //! BLAS semantics: with `beta == 0` the old contents of `C` are never read (a
 //! `C` full of NaN does not leak), `k == 0` gives `C = beta * C`, and an empty
@@ -12,9 +29,20 @@
 #![allow(unsafe_code)]
 
 mod denormals;
+mod dispatch;
+mod driver;
+mod kernel;
+#[cfg(target_arch = "x86_64")]
+mod kernel_avx2;
+#[cfg(target_arch = "x86_64")]
+mod kernel_avx512;
+mod kernel_fallback;
+mod pack;
+mod view;
 
 pub use denormals::FlushDenormals;
-use rayon::prelude::*;
+pub use dispatch::{Isa, isa};
+pub use view::{MatMut, MatRef};
 
 /// Products below this many floating-point operations (`2 * m * k * n`) run on
 /// the calling thread. Splitting by rows makes every task pack all of `B`, so
@@ -23,224 +51,66 @@ use rayon::prelude::*;
 /// products well above those sizes gain.
 pub const PARALLEL_MIN_FLOPS: usize = 1 << 26;
 
-/// A read-only strided matrix view.
-///
-/// Element `(i, j)` is `data[i * row_stride + j * col_stride]`.
-///
-/// # Examples
-///
-/// ```
-/// use nn_runtime::gemm::MatRef;
-/// let data = [1.0f32, 2.0, 3.0, 4.0, 5.0, 6.0];
-/// let a = MatRef::row_major(&data, 2, 3);
-/// assert_eq!(a.get(1, 2), 6.0);
-/// assert_eq!(a.t().get(2, 1), 6.0);
-/// ```
-#[derive(Clone, Copy, Debug)]
-pub struct MatRef<'a, E> {
-    data: &'a [E],
-    rows: usize,
-    cols: usize,
-    row_stride: usize,
-    col_stride: usize,
-}
-
-impl<'a, E: Copy> MatRef<'a, E> {
-    /// A view with explicit strides.
-    ///
-    /// # Panics
-    ///
-    /// When `data` is too short to hold every element the strides address.
-    #[track_caller]
-    pub fn new(
-        data: &'a [E],
-        rows: usize,
-        cols: usize,
-        row_stride: usize,
-        col_stride: usize,
-    ) -> Self {
-        let needed = span_len(rows, cols, row_stride, col_stride);
-        assert!(
-            data.len() >= needed,
-            "MatRef {rows}x{cols} with strides ({row_stride}, {col_stride}) needs {needed} elements, \
-             the slice has {}",
-            data.len()
-        );
-        Self {
-            data,
-            rows,
-            cols,
-            row_stride,
-            col_stride,
-        }
-    }
-
-    /// A dense row-major `rows x cols` view.
-    #[track_caller]
-    pub fn row_major(data: &'a [E], rows: usize, cols: usize) -> Self {
-        Self::new(data, rows, cols, cols, 1)
-    }
-
-    /// The transpose, as a view of the same memory.
-    pub fn t(self) -> Self {
-        Self {
-            rows: self.cols,
-            cols: self.rows,
-            row_stride: self.col_stride,
-            col_stride: self.row_stride,
-            ..self
-        }
-    }
-
-    /// Element `(i, j)`.
-    #[track_caller]
-    pub fn get(&self, i: usize, j: usize) -> E {
-        assert!(
-            i < self.rows && j < self.cols,
-            "({i}, {j}) is outside {}x{}",
-            self.rows,
-            self.cols
-        );
-        self.data[i * self.row_stride + j * self.col_stride]
-    }
-
-    /// Rows `start..start + count`, as a view.
-    fn rows_from(self, start: usize, count: usize) -> Self {
-        let offset = if count == 0 {
-            0
-        } else {
-            start * self.row_stride
-        };
-        Self {
-            data: &self.data[offset.min(self.data.len())..],
-            rows: count,
-            ..self
-        }
-    }
-}
-
-/// A mutable row-major matrix view whose rows are `row_stride >= cols` apart.
-///
-/// # Examples
-///
-/// ```
-/// use nn_runtime::gemm::MatMut;
-/// let mut data = [0.0f32; 6];
-/// let c = MatMut::row_major(&mut data, 2, 3);
-/// assert_eq!((c.rows(), c.cols()), (2, 3));
-/// ```
-#[derive(Debug)]
-pub struct MatMut<'a, E> {
-    data: &'a mut [E],
-    rows: usize,
-    cols: usize,
-    row_stride: usize,
-}
-
-impl<'a, E> MatMut<'a, E> {
-    /// A view with rows `row_stride` elements apart.
-    ///
-    /// # Panics
-    ///
-    /// When `row_stride < cols` or `data` is too short.
-    #[track_caller]
-    pub fn new(data: &'a mut [E], rows: usize, cols: usize, row_stride: usize) -> Self {
-        assert!(
-            row_stride >= cols,
-            "MatMut row stride {row_stride} is below its {cols} columns"
-        );
-        let needed = span_len(rows, cols, row_stride, 1);
-        assert!(
-            data.len() >= needed,
-            "MatMut {rows}x{cols} with row stride {row_stride} needs {needed} elements, the slice has {}",
-            data.len()
-        );
-        Self {
-            data,
-            rows,
-            cols,
-            row_stride,
-        }
-    }
-
-    /// A dense row-major `rows x cols` view.
-    #[track_caller]
-    pub fn row_major(data: &'a mut [E], rows: usize, cols: usize) -> Self {
-        Self::new(data, rows, cols, cols)
-    }
-
-    /// Number of rows.
-    pub fn rows(&self) -> usize {
-        self.rows
-    }
-
-    /// Number of columns.
-    pub fn cols(&self) -> usize {
-        self.cols
-    }
-}
-
-/// Elements a strided view spans, from its first to its last element.
-fn span_len(rows: usize, cols: usize, row_stride: usize, col_stride: usize) -> usize {
-    if rows == 0 || cols == 0 {
-        0
-    } else {
-        (rows - 1) * row_stride + (cols - 1) * col_stride + 1
-    }
-}
-
-/// Scalars with a GEMM kernel: `f32` and `f64`.
-pub trait GemmScalar: Copy + Send + Sync {
-    /// Runs the kernel on one problem, serially.
-    ///
-    /// # Safety
-    ///
-    /// `a`, `b` and `c` must be valid for every element their dimensions and
-    /// strides address (`c` for writes too), and `c` must not alias `a` or `b`.
-    /// When `beta` is zero `c` may hold any bit pattern: it is only written.
-    #[allow(clippy::too_many_arguments)]
-    unsafe fn kernel(
-        m: usize,
-        k: usize,
-        n: usize,
+/// Scalars with GEMM kernels: `f32` (a microkernel per ISA) and `f64` (the
+/// portable kernel, for gradient checks).
+pub trait GemmScalar: num_traits::Float + Send + Sync + 'static {
+    /// Runs `C = alpha * A * B + beta * C` with `isa`'s kernel (`f64` always
+    /// uses the portable one); shapes already checked, `m, n, k > 0`.
+    #[doc(hidden)]
+    fn run_kernel(
+        isa: Isa,
         alpha: Self,
-        a: *const Self,
-        a_strides: (isize, isize),
-        b: *const Self,
-        b_strides: (isize, isize),
+        a: MatRef<'_, Self>,
+        b: MatRef<'_, Self>,
         beta: Self,
-        c: *mut Self,
-        rsc: isize,
+        c: MatMut<'_, Self>,
+        parallel: bool,
     );
 }
 
-macro_rules! gemm_scalar {
-    ($ty:ty, $kernel:path) => {
-        impl GemmScalar for $ty {
-            unsafe fn kernel(
-                m: usize,
-                k: usize,
-                n: usize,
-                alpha: Self,
-                a: *const Self,
-                (rsa, csa): (isize, isize),
-                b: *const Self,
-                (rsb, csb): (isize, isize),
-                beta: Self,
-                c: *mut Self,
-                rsc: isize,
-            ) {
-                // SAFETY: the caller guarantees every pointer is valid for the
-                // elements its dimensions and strides address, and that `c` does
-                // not alias the inputs; matrixmultiply does not read C when beta == 0.
-                unsafe { $kernel(m, k, n, alpha, a, rsa, csa, b, rsb, csb, beta, c, rsc, 1) }
-            }
+impl GemmScalar for f32 {
+    fn run_kernel(
+        isa: Isa,
+        alpha: f32,
+        a: MatRef<'_, f32>,
+        b: MatRef<'_, f32>,
+        beta: f32,
+        c: MatMut<'_, f32>,
+        parallel: bool,
+    ) {
+        match isa {
+            // SAFETY: `Isa::Avx512` is only produced after detecting AVX-512F on this CPU.
+            #[cfg(target_arch = "x86_64")]
+            Isa::Avx512 => unsafe {
+                driver::run::<f32, kernel_avx512::Avx512>(alpha, a, b, beta, c, parallel)
+            },
+            // SAFETY: `Isa::Avx2Fma` is only produced after detecting AVX2 and FMA.
+            #[cfg(target_arch = "x86_64")]
+            Isa::Avx2Fma => unsafe {
+                driver::run::<f32, kernel_avx2::Avx2Fma>(alpha, a, b, beta, c, parallel)
+            },
+            // SAFETY: the portable kernel needs no CPU feature.
+            _ => unsafe {
+                driver::run::<f32, kernel_fallback::Fallback>(alpha, a, b, beta, c, parallel)
+            },
         }
-    };
+    }
 }
 
-gemm_scalar!(f32, matrixmultiply::sgemm);
-gemm_scalar!(f64, matrixmultiply::dgemm);
+impl GemmScalar for f64 {
+    fn run_kernel(
+        _isa: Isa,
+        alpha: f64,
+        a: MatRef<'_, f64>,
+        b: MatRef<'_, f64>,
+        beta: f64,
+        c: MatMut<'_, f64>,
+        parallel: bool,
+    ) {
+        // SAFETY: the portable kernel needs no CPU feature.
+        unsafe { driver::run::<f64, kernel_fallback::Fallback>(alpha, a, b, beta, c, parallel) }
+    }
+}
 
 /// `C = alpha * A * B + beta * C`.
 ///
@@ -260,25 +130,27 @@ gemm_scalar!(f64, matrixmultiply::dgemm);
 /// assert_eq!(c, [1.0, 3.0, 2.0, 4.0]);
 /// ```
 #[track_caller]
-pub fn gemm<E: GemmScalar + num_traits::Zero + std::ops::MulAssign>(
+pub fn gemm<E: GemmScalar>(
     alpha: E,
     a: MatRef<'_, E>,
     b: MatRef<'_, E>,
     beta: E,
     c: MatMut<'_, E>,
 ) {
-    gemm_split(alpha, a, b, beta, c, PARALLEL_MIN_FLOPS);
+    gemm_on(isa(), PARALLEL_MIN_FLOPS, alpha, a, b, beta, c);
 }
 
-/// [`gemm`], splitting over the rayon pool from `min_flops` operations up.
+/// [`gemm`] with a given kernel family, splitting over the rayon pool from
+/// `min_flops` operations up.
 #[track_caller]
-fn gemm_split<E: GemmScalar + num_traits::Zero + std::ops::MulAssign>(
+pub(crate) fn gemm_on<E: GemmScalar>(
+    isa: Isa,
+    min_flops: usize,
     alpha: E,
     a: MatRef<'_, E>,
     b: MatRef<'_, E>,
     beta: E,
     c: MatMut<'_, E>,
-    min_flops: usize,
 ) {
     assert!(
         a.cols == b.rows && a.rows == c.rows && b.cols == c.cols,
@@ -294,69 +166,24 @@ fn gemm_split<E: GemmScalar + num_traits::Zero + std::ops::MulAssign>(
     if m == 0 || n == 0 {
         return;
     }
-    let threads = rayon::current_num_threads();
-    let flops = 2 * m * k * n;
-    if threads < 2 || flops < min_flops || m < 2 {
-        serial(alpha, a, b, beta, c);
+    if k == 0 {
+        scale(beta, c);
         return;
     }
-    let rows_per_task = m.div_ceil(threads);
-    let chunk_len = rows_per_task * c.row_stride;
-    let (cols, row_stride) = (c.cols, c.row_stride);
-    let flush = FlushDenormals::is_enabled();
-    c.data[..span_len(m, n, row_stride, 1)]
-        .par_chunks_mut(chunk_len)
-        .enumerate()
-        .for_each(|(task, chunk)| {
-            let _same_mode = flush.then(FlushDenormals::enable);
-            let start = task * rows_per_task;
-            let count = rows_per_task.min(m - start);
-            let c_part = MatMut::new(chunk, count, cols, row_stride);
-            serial(alpha, a.rows_from(start, count), b, beta, c_part);
-        });
+    let parallel = rayon::current_num_threads() > 1 && 2 * m * k * n >= min_flops;
+    E::run_kernel(isa, alpha, a, b, beta, c, parallel);
 }
 
-/// One kernel call on the calling thread; shapes already checked.
-fn serial<E: GemmScalar + num_traits::Zero + std::ops::MulAssign>(
-    alpha: E,
-    a: MatRef<'_, E>,
-    b: MatRef<'_, E>,
-    beta: E,
-    c: MatMut<'_, E>,
-) {
-    let (m, k, n) = (a.rows, a.cols, b.cols);
-    if k == 0 {
-        // The kernel would multiply C by beta, reading NaN when beta == 0; BLAS says C = 0.
-        for row in c.data.chunks_mut(c.row_stride).take(m) {
-            for value in &mut row[..n] {
-                if beta.is_zero() {
-                    *value = E::zero();
-                } else {
-                    *value *= beta;
-                }
-            }
+/// `C = beta * C`, writing zeros without reading when `beta == 0`.
+fn scale<E: GemmScalar>(beta: E, c: MatMut<'_, E>) {
+    for row in c.data.chunks_mut(c.row_stride).take(c.rows) {
+        for value in &mut row[..c.cols] {
+            *value = if beta.is_zero() {
+                E::zero()
+            } else {
+                beta * *value
+            };
         }
-        return;
-    }
-    // Strides fit in isize: each view lies inside a slice, whose length is at most isize::MAX.
-    let stride = |s: usize| s as isize;
-    // SAFETY: `MatRef::new` / `MatMut::new` checked that each slice holds every element
-    // its dimensions and strides address; `c` is a unique borrow, so it aliases neither
-    // input; m, k, n > 0 here.
-    unsafe {
-        E::kernel(
-            m,
-            k,
-            n,
-            alpha,
-            a.data.as_ptr(),
-            (stride(a.row_stride), stride(a.col_stride)),
-            b.data.as_ptr(),
-            (stride(b.row_stride), stride(b.col_stride)),
-            beta,
-            c.data.as_mut_ptr(),
-            stride(c.row_stride),
-        );
     }
 }
 

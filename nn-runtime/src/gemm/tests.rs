@@ -45,42 +45,81 @@ fn store(values: &[f32], rows: usize, cols: usize, layout: usize) -> (Vec<f32>, 
     }
 }
 
+/// Whether `NN_FAST_TEST` asks for the trimmed sweep (valgrind runs).
+fn fast() -> bool {
+    std::env::var_os("NN_FAST_TEST").is_some()
+}
+
+/// The kernel families to test: all this CPU has, or only `NN_GEMM_ISA`.
+fn isas() -> Vec<Isa> {
+    match std::env::var("NN_GEMM_ISA") {
+        Ok(_) => vec![isa()],
+        Err(_) => Isa::available(),
+    }
+}
+
+/// One product on `isa` against the naive loop, bit for bit.
+#[allow(clippy::too_many_arguments)]
+fn check_one(
+    rng: &mut SeededRng,
+    isa: Isa,
+    (m, k, n): (usize, usize, usize),
+    (alpha, beta): (f32, f32),
+    (la, lb): (usize, usize),
+    min_flops: usize,
+) {
+    let a_vals = small_ints(rng, m * k);
+    let b_vals = small_ints(rng, k * n);
+    let (a_buf, ars, acs) = store(&a_vals, m, k, la);
+    let (b_buf, brs, bcs) = store(&b_vals, k, n, lb);
+    let a = MatRef::new(&a_buf, m, k, ars, acs);
+    let b = MatRef::new(&b_buf, k, n, brs, bcs);
+    let ldc = n + 2;
+    let c0 = if beta == 0.0 {
+        vec![f32::NAN; m * ldc]
+    } else {
+        small_ints(rng, m * ldc)
+    };
+    let mut want = c0.clone();
+    naive(alpha, a, b, beta, &mut want, ldc);
+    let mut got = c0;
+    gemm_on(
+        isa,
+        min_flops,
+        alpha,
+        a,
+        b,
+        beta,
+        MatMut::new(&mut got, m, n, ldc),
+    );
+    for i in 0..m {
+        assert_eq!(
+            got[i * ldc..i * ldc + n],
+            want[i * ldc..i * ldc + n],
+            "{isa:?} m={m} k={k} n={n} alpha={alpha} beta={beta} layouts=({la}, {lb}) row {i}"
+        );
+        assert!(
+            got[i * ldc + n..(i + 1) * ldc]
+                .iter()
+                .zip(&want[i * ldc + n..(i + 1) * ldc])
+                .all(|(g, w)| g.to_bits() == w.to_bits()),
+            "{isa:?} m={m} k={k} n={n}: wrote past the row's end"
+        );
+    }
+}
+
+const SCALARS: [(f32, f32); 3] = [(1.0, 0.0), (0.5, 1.0), (-2.0, 0.25)];
+const LAYOUTS: [(usize, usize); 5] = [(0, 0), (1, 0), (0, 1), (1, 1), (2, 2)];
+
 fn sweep(dims: &[usize], min_flops: usize) {
     let mut rng = SeededRng::new(0x5eed);
-    for &m in dims {
-        for &k in dims {
-            for &n in dims {
-                for (alpha, beta) in [(1.0, 0.0), (0.5, 1.0), (-2.0, 0.25)] {
-                    for (la, lb) in [(0, 0), (1, 0), (0, 1), (1, 1), (2, 2)] {
-                        let a_vals = small_ints(&mut rng, m * k);
-                        let b_vals = small_ints(&mut rng, k * n);
-                        let (a_buf, ars, acs) = store(&a_vals, m, k, la);
-                        let (b_buf, brs, bcs) = store(&b_vals, k, n, lb);
-                        let a = MatRef::new(&a_buf, m, k, ars, acs);
-                        let b = MatRef::new(&b_buf, k, n, brs, bcs);
-                        let ldc = n + 2;
-                        let c0 = if beta == 0.0 {
-                            vec![f32::NAN; m * ldc]
-                        } else {
-                            small_ints(&mut rng, m * ldc)
-                        };
-                        let mut want = c0.clone();
-                        naive(alpha, a, b, beta, &mut want, ldc);
-                        let mut got = c0.clone();
-                        gemm_split(
-                            alpha,
-                            a,
-                            b,
-                            beta,
-                            MatMut::new(&mut got, m, n, ldc),
-                            min_flops,
-                        );
-                        for i in 0..m {
-                            assert_eq!(
-                                got[i * ldc..i * ldc + n],
-                                want[i * ldc..i * ldc + n],
-                                "m={m} k={k} n={n} alpha={alpha} beta={beta} layouts=({la}, {lb})"
-                            );
+    for isa in isas() {
+        for &m in dims {
+            for &k in dims {
+                for &n in dims {
+                    for scalars in SCALARS {
+                        for layouts in LAYOUTS {
+                            check_one(&mut rng, isa, (m, k, n), scalars, layouts, min_flops);
                         }
                     }
                 }
@@ -90,17 +129,83 @@ fn sweep(dims: &[usize], min_flops: usize) {
 }
 
 #[test]
-fn matches_naive_exactly_on_awkward_shapes_and_layouts() {
-    sweep(&[0, 1, 2, 7, 17, 33], PARALLEL_MIN_FLOPS);
+fn every_isa_matches_naive_exactly_on_awkward_shapes_and_layouts() {
+    // Around every kernel's MR (4, 6, 8) and NR (8, 16, 32), and primes.
+    let dims: &[usize] = if fast() {
+        &[0, 1, 7, 17]
+    } else {
+        &[0, 1, 2, 5, 6, 7, 9, 13, 17, 31, 33]
+    };
+    sweep(dims, PARALLEL_MIN_FLOPS);
 }
 
 #[test]
-fn parallel_split_matches_naive_exactly() {
+fn every_isa_matches_naive_exactly_across_block_edges() {
+    // MC (64, 96, 128) +- 1, KC (256) +- 1, NC (1024) + 1.
+    let shapes: &[(usize, usize, usize)] = if fast() {
+        &[(65, 257, 33)]
+    } else {
+        &[
+            (63, 255, 31),
+            (65, 257, 33),
+            (97, 300, 17),
+            (129, 513, 65),
+            (3, 40, 1025),
+            (127, 256, 1),
+        ]
+    };
+    let mut rng = SeededRng::new(7);
+    for isa in isas() {
+        for &shape in shapes {
+            for scalars in SCALARS {
+                check_one(&mut rng, isa, shape, scalars, (0, 1), PARALLEL_MIN_FLOPS);
+                check_one(&mut rng, isa, shape, scalars, (1, 0), PARALLEL_MIN_FLOPS);
+            }
+        }
+    }
+}
+
+#[test]
+fn parallel_row_blocks_match_naive_exactly() {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(3)
         .build()
         .unwrap();
-    pool.install(|| sweep(&[1, 2, 7, 33], 0));
+    let mut rng = SeededRng::new(3);
+    pool.install(|| {
+        for isa in isas() {
+            for shape in [(1, 9, 5), (300, 70, 40), (129, 257, 33)] {
+                check_one(&mut rng, isa, shape, (1.0, 0.0), (0, 1), 0);
+                check_one(&mut rng, isa, shape, (0.5, 1.0), (1, 0), 0);
+            }
+        }
+    });
+}
+
+#[test]
+fn f64_products_match_naive_within_rounding() {
+    let mut rng = SeededRng::new(9);
+    let (m, k, n) = (13, 300, 21);
+    let a: Vec<f64> = (0..m * k).map(|_| rng.uniform(-1.0, 1.0)).collect();
+    let b: Vec<f64> = (0..k * n).map(|_| rng.uniform(-1.0, 1.0)).collect();
+    let mut c = vec![f64::NAN; m * n];
+    gemm(
+        1.0,
+        MatRef::row_major(&a, m, k),
+        MatRef::row_major(&b, n, k).t(),
+        0.0,
+        MatMut::row_major(&mut c, m, n),
+    );
+    for i in 0..m {
+        for j in 0..n {
+            let want: f64 = (0..k).map(|p| a[i * k + p] * b[j * k + p]).sum();
+            assert!(
+                (c[i * n + j] - want).abs() < 1e-12,
+                "({i}, {j}): {} vs {want}",
+                c[i * n + j]
+            );
+        }
+    }
 }
 
 #[test]

@@ -1,12 +1,14 @@
 //! Fully connected layer: `dense(units)` / `dense(units, activation)` in `network!`.
 //!
-//! Forward: `Z = X W^T + b`, `Y = A(Z)`, with `X` `[batch, IN]`, the weight
-//! `W` stored `[OUT, IN]` as PyTorch stores it (a Keras kernel is its
-//! transpose) and `b` `[OUT]`.
+//! Forward: `Z = X W + b`, `Y = A(Z)`, with `X` `[batch, IN]`, the weight
+//! `W` stored `[IN, OUT]` as Keras stores its kernel (PyTorch's `weight` is
+//! the transpose) and `b` `[OUT]`. This layout keeps the large products
+//! gather-free: the forward and weight-gradient products read `W`, `X` and
+//! `dZ` along their contiguous rows.
 //!
 //! Backward, from `dY`: `dZ = A'(Y) * dY` (computed from the output, so
-//! nothing beyond `X` and `Y` is kept), then `dW = dZ^T X`, `db = sum over the
-//! batch of dZ`, `dX = dZ W`.
+//! nothing beyond `X` and `Y` is kept), then `dW = X^T dZ`, `db = sum over the
+//! batch of dZ`, `dX = dZ W^T`.
 
 use std::marker::PhantomData;
 
@@ -55,7 +57,7 @@ impl<const IN: usize, const OUT: usize, A: Activation, E: Element> Dense<IN, OUT
         }
     }
 
-    /// The weight, `[OUT, IN]` row-major.
+    /// The weight, `[IN, OUT]` row-major.
     pub fn weight(&self) -> &[E] {
         &self.params.weight
     }
@@ -91,7 +93,7 @@ impl<const IN: usize, const OUT: usize, A: Activation, E: Element> Params<E>
     }
 }
 
-/// The tensors of a [`Dense`] layer, `weight` `[OUT, IN]` and `bias` `[OUT]`:
+/// The tensors of a [`Dense`] layer, `weight` `[IN, OUT]` and `bias` `[OUT]`:
 /// its parameters, and (as [`DenseGrads`]) their gradients.
 ///
 /// # Examples
@@ -103,7 +105,7 @@ impl<const IN: usize, const OUT: usize, A: Activation, E: Element> Params<E>
 /// ```
 #[derive(Clone, Debug)]
 pub struct DenseParams<const IN: usize, const OUT: usize, E: Element = f32> {
-    /// `[OUT, IN]`, row-major.
+    /// `[IN, OUT]`, row-major.
     pub weight: Vec<E>,
     /// `[OUT]`.
     pub bias: Vec<E>,
@@ -170,14 +172,8 @@ impl<const IN: usize, const OUT: usize, A: Activation, E: Element> Layer<E>
         expect_len("dense input", x.len(), batch, IN);
         expect_len("dense output", y.len(), batch, OUT);
         let x = MatRef::row_major(x, batch, IN);
-        let w_t = MatRef::row_major(&self.params.weight, OUT, IN).t();
-        gemm(
-            E::one(),
-            x,
-            w_t,
-            E::zero(),
-            MatMut::row_major(y, batch, OUT),
-        );
+        let w = MatRef::row_major(&self.params.weight, IN, OUT);
+        gemm(E::one(), x, w, E::zero(), MatMut::row_major(y, batch, OUT));
         for row in y.chunks_exact_mut(OUT) {
             for (v, &b) in row.iter_mut().zip(&self.params.bias) {
                 *v += b;
@@ -203,10 +199,10 @@ impl<const IN: usize, const OUT: usize, A: Activation, E: Element> Layer<E>
         let x = MatRef::row_major(x, batch, IN);
         gemm(
             E::one(),
-            dz.t(),
-            x,
+            x.t(),
+            dz,
             E::zero(),
-            MatMut::row_major(&mut grads.weight, OUT, IN),
+            MatMut::row_major(&mut grads.weight, IN, OUT),
         );
         grads.bias.fill(E::zero());
         for row in dy.chunks_exact(OUT) {
@@ -216,8 +212,14 @@ impl<const IN: usize, const OUT: usize, A: Activation, E: Element> Layer<E>
         }
         if let Some(dx) = dx {
             expect_len("dense input gradient", dx.len(), batch, IN);
-            let w = MatRef::row_major(&self.params.weight, OUT, IN);
-            gemm(E::one(), dz, w, E::zero(), MatMut::row_major(dx, batch, IN));
+            let w_t = MatRef::row_major(&self.params.weight, IN, OUT).t();
+            gemm(
+                E::one(),
+                dz,
+                w_t,
+                E::zero(),
+                MatMut::row_major(dx, batch, IN),
+            );
         }
     }
 }

@@ -1,0 +1,160 @@
+//! The blocked loops around a microkernel (BLIS's JC / PC / IC / JR / IR).
+//!
+//! ```text
+//! for jc in 0..n step NC          B block columns
+//!   for pc in 0..k step KC        depth; pack B[pc.., jc..] into B~ (once, shared)
+//!     for ic in 0..m step MC      A block rows; pack A[ic.., pc..] into A~ (per task)
+//!       for jr in 0..nc step NR   micropanel of B~, stays in L1
+//!         for ir in 0..mc step MR micropanel of A~ -> kernel -> tile of C
+//! ```
+//!
+//! The IC loop runs on the rayon pool when the caller asks for it. Packing
+//! buffers are per thread and reused, so a steady stream of products of the
+//! same sizes allocates nothing.
+
+use std::cell::RefCell;
+
+use rayon::prelude::*;
+
+use super::kernel::MicroKernel;
+use super::pack::{pack_a, pack_b};
+use super::view::span_len;
+use super::{FlushDenormals, MatMut, MatRef};
+
+/// Scalars with per-thread packing buffers.
+pub(super) trait PackBuffers: num_traits::Float + Send + Sync {
+    /// Runs `f` with this thread's buffer `slot` (0 for `A~`, 1 for `B~`), or a
+    /// fresh one when it is already in use (a re-entrant call on this thread).
+    fn with_buffer<R>(slot: usize, f: impl FnOnce(&mut Vec<Self>) -> R) -> R;
+}
+
+macro_rules! pack_buffers {
+    ($ty:ty) => {
+        impl PackBuffers for $ty {
+            fn with_buffer<R>(slot: usize, f: impl FnOnce(&mut Vec<Self>) -> R) -> R {
+                thread_local! {
+                    static BUFFERS: [RefCell<Vec<$ty>>; 2] = const {
+                        [RefCell::new(Vec::new()), RefCell::new(Vec::new())]
+                    };
+                }
+                BUFFERS.with(|buffers| match buffers[slot].try_borrow_mut() {
+                    Ok(mut buffer) => f(&mut buffer),
+                    Err(_) => f(&mut Vec::new()),
+                })
+            }
+        }
+    };
+}
+
+pack_buffers!(f32);
+pack_buffers!(f64);
+
+/// `C = alpha * A * B + beta * C` with kernel `K`; shapes already checked,
+/// `m, n, k > 0`. With `parallel`, row blocks of `C` run on the rayon pool.
+///
+/// # Safety
+///
+/// The running CPU supports `K`'s target features.
+pub(super) unsafe fn run<E: PackBuffers, K: MicroKernel<E>>(
+    alpha: E,
+    a: MatRef<'_, E>,
+    b: MatRef<'_, E>,
+    beta: E,
+    c: MatMut<'_, E>,
+    parallel: bool,
+) {
+    let (m, k, n) = (a.rows, a.cols, b.cols);
+    let row_stride = c.row_stride;
+    let c_data = &mut c.data[..span_len(m, n, row_stride, 1)];
+    let flush = FlushDenormals::is_enabled();
+    E::with_buffer(1, |b_packed| {
+        for jc in (0..n).step_by(K::NC) {
+            let nc = K::NC.min(n - jc);
+            for pc in (0..k).step_by(K::KC) {
+                let kc = K::KC.min(k - pc);
+                let beta = if pc == 0 { beta } else { E::one() };
+                pack_b(b.block(pc, jc, kc, nc), K::NR, b_packed);
+                let block = Block {
+                    alpha,
+                    beta,
+                    a: a.block(0, pc, m, kc),
+                    b_packed,
+                    columns: jc..jc + nc,
+                    row_stride,
+                };
+                let rows_per_block = K::MC * row_stride;
+                if parallel {
+                    c_data
+                        .par_chunks_mut(rows_per_block)
+                        .enumerate()
+                        .for_each(|(ic, c_rows)| {
+                            let _same_mode = flush.then(FlushDenormals::enable);
+                            // SAFETY: this function's caller guarantees the CPU runs K.
+                            unsafe { block.compute::<K>(ic * K::MC, c_rows) };
+                        });
+                } else {
+                    for (ic, c_rows) in c_data.chunks_mut(rows_per_block).enumerate() {
+                        // SAFETY: this function's caller guarantees the CPU runs K.
+                        unsafe { block.compute::<K>(ic * K::MC, c_rows) };
+                    }
+                }
+            }
+        }
+    });
+}
+
+/// One (jc, pc) step: a packed `B~` block and the `A` columns that meet it.
+struct Block<'a, E> {
+    alpha: E,
+    beta: E,
+    /// All rows of `A`, the `kc` columns of this depth block.
+    a: MatRef<'a, E>,
+    b_packed: &'a [E],
+    columns: std::ops::Range<usize>,
+    row_stride: usize,
+}
+
+impl<E: PackBuffers> Block<'_, E> {
+    /// Computes rows `row0..` of `C` (at most `MC`), given as `c_rows`, which
+    /// starts at row `row0` and holds whole rows except possibly the last.
+    ///
+    /// # Safety
+    ///
+    /// The running CPU supports `K`'s target features.
+    unsafe fn compute<K: MicroKernel<E>>(&self, row0: usize, c_rows: &mut [E]) {
+        let kc = self.a.cols;
+        let mc = K::MC.min(self.a.rows - row0);
+        let nc = self.columns.len();
+        E::with_buffer(0, |a_packed| {
+            pack_a(self.a.block(row0, 0, mc, kc), K::MR, a_packed);
+            for (jr, b_panel) in self.b_packed.chunks_exact(K::NR * kc).enumerate() {
+                let j = jr * K::NR;
+                let n_tile = K::NR.min(nc - j);
+                for (ir, a_panel) in a_packed.chunks_exact(K::MR * kc).enumerate() {
+                    let i = ir * K::MR;
+                    let m_tile = K::MR.min(mc - i);
+                    let start = i * self.row_stride + self.columns.start + j;
+                    let needed = span_len(m_tile, n_tile, self.row_stride, 1);
+                    let tile = &mut c_rows[start..start + needed];
+                    // SAFETY: the caller guarantees the CPU runs `K`; the panels are exactly kc * MR and kc * NR long; `tile` is a unique
+                    // borrow holding the m_tile x n_tile tile with rows row_stride
+                    // apart (its length is that span), with 1 <= m_tile <= MR and
+                    // 1 <= n_tile <= NR.
+                    unsafe {
+                        K::tile(
+                            kc,
+                            self.alpha,
+                            a_panel,
+                            b_panel,
+                            self.beta,
+                            tile.as_mut_ptr(),
+                            self.row_stride,
+                            m_tile,
+                            n_tile,
+                        );
+                    }
+                }
+            }
+        });
+    }
+}

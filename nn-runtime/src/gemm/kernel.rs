@@ -1,0 +1,76 @@
+//! The microkernel contract and the shared write-back of partial tiles.
+
+/// An `MR x NR` register-blocked update of one tile of `C`:
+/// `C[..m, ..n] = alpha * A~ B~ + beta * C`, where `A~` is a packed `MR`-row
+/// micropanel and `B~` a packed `NR`-column micropanel, both `k` deep.
+///
+/// Block sizes come with the kernel: the driver packs `MC x KC` blocks of `A`
+/// (kept in L2) and `KC x NC` blocks of `B` (L3), and streams one
+/// `KC x NR` micropanel of `B~` from L1 through every `A~` micropanel.
+pub(super) trait MicroKernel<E> {
+    /// Rows of a tile.
+    const MR: usize;
+    /// Columns of a tile.
+    const NR: usize;
+    /// Rows of a packed block of `A`; a multiple of `MR`.
+    const MC: usize;
+    /// Depth of packed blocks.
+    const KC: usize;
+    /// Columns of a packed block of `B`; a multiple of `NR`.
+    const NC: usize;
+
+    /// Computes one tile.
+    ///
+    /// # Safety
+    ///
+    /// - the running CPU supports this kernel's target features;
+    /// - `a.len() >= k * MR` and `b.len() >= k * NR`;
+    /// - `c` is valid for reads and writes of an `m x n` tile whose rows are
+    ///   `rsc` elements apart and whose columns are contiguous, with
+    ///   `1 <= m <= MR` and `1 <= n <= NR`, and nothing else aliases it;
+    /// - when `beta == 0` the tile is only written: it may hold NaN.
+    #[allow(clippy::too_many_arguments)]
+    unsafe fn tile(
+        k: usize,
+        alpha: E,
+        a: &[E],
+        b: &[E],
+        beta: E,
+        c: *mut E,
+        rsc: usize,
+        m: usize,
+        n: usize,
+    );
+}
+
+/// Writes `alpha * acc + beta * C` for the top-left `m x n` of a tile held in
+/// `acc` (row-major, rows `nr` long); `C` is not read when `beta == 0`.
+///
+/// # Safety
+///
+/// `c` is valid for reads and writes of `m` rows of `n` contiguous elements,
+/// rows `rsc` apart, and nothing else aliases them; `acc.len() >= m * nr`.
+#[allow(clippy::too_many_arguments)]
+pub(super) unsafe fn write_back<E: num_traits::Float>(
+    acc: &[E],
+    nr: usize,
+    alpha: E,
+    beta: E,
+    c: *mut E,
+    rsc: usize,
+    m: usize,
+    n: usize,
+) {
+    for i in 0..m {
+        // SAFETY: the caller guarantees row `i < m` of the tile is valid for
+        // `n` contiguous elements at `c + i * rsc` and unaliased.
+        let row = unsafe { std::slice::from_raw_parts_mut(c.add(i * rsc), n) };
+        for (out, &value) in row.iter_mut().zip(&acc[i * nr..i * nr + n]) {
+            *out = if beta.is_zero() {
+                alpha * value
+            } else {
+                alpha * value + beta * *out
+            };
+        }
+    }
+}
