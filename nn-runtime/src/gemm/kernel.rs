@@ -2,7 +2,9 @@
 
 /// An `MR x NR` register-blocked update of one tile of `C`:
 /// `C[..m, ..n] = alpha * A~ B~ + beta * C`, where `A~` is a packed `MR`-row
-/// micropanel and `B~` a packed `NR`-column micropanel, both `k` deep.
+/// micropanel and `B~` an `NR`-column micropanel, both `k` deep. `B~` is either
+/// packed (rows `NR` apart) or, for a row-major `B`, read in place (rows
+/// `ldb` apart), which saves copying the larger operand of a dense layer.
 ///
 /// Block sizes come with the kernel: the driver packs `MC x KC` blocks of `A`
 /// (kept in L2) and `KC x NC` blocks of `B` (L3), and streams one
@@ -24,7 +26,8 @@ pub(super) trait MicroKernel<E> {
     /// # Safety
     ///
     /// - the running CPU supports this kernel's target features;
-    /// - `a.len() >= k * MR` and `b.len() >= k * NR`;
+    /// - `a.len() >= k * MR` and `b.len() >= (k - 1) * ldb + NR`, `ldb >= NR`
+    ///   (row `p` of the `B~` micropanel starts at `b[p * ldb]`);
     /// - `c` is valid for reads and writes of an `m x n` tile whose rows are
     ///   `rsc` elements apart and whose columns are contiguous, with
     ///   `1 <= m <= MR` and `1 <= n <= NR`, and nothing else aliases it;
@@ -35,6 +38,7 @@ pub(super) trait MicroKernel<E> {
         alpha: E,
         a: &[E],
         b: &[E],
+        ldb: usize,
         beta: E,
         c: *mut E,
         rsc: usize,

@@ -1,5 +1,10 @@
-//! The AVX2 + FMA microkernel: a 6 x 16 tile in twelve 256-bit accumulators
-//! (the shape of BLIS's Haswell sgemm kernel, transposed for row-major C).
+//! The AVX2 + FMA microkernel: up to a 6 x 16 tile in twelve 256-bit
+//! accumulators (two 8-lane vectors per row, the shape of BLIS's Haswell sgemm
+//! kernel transposed for row-major C; 15 of the 16 vector registers).
+//!
+//! Edge tiles run narrower instances of the same loop (1, 2 or 4 rows; 8
+//! columns) instead of computing a full tile of zeros: the batch-1 product of
+//! inference and the 10-wide output layer of a classifier are edge tiles.
 
 use std::arch::x86_64::*;
 
@@ -9,7 +14,8 @@ use super::kernel::{MicroKernel, write_back};
 pub(super) struct Avx2Fma;
 
 const MR: usize = 6;
-const NR: usize = 16;
+const LANES: usize = 8;
+const NR: usize = 2 * LANES;
 
 impl MicroKernel<f32> for Avx2Fma {
     const MR: usize = MR;
@@ -23,57 +29,82 @@ impl MicroKernel<f32> for Avx2Fma {
         alpha: f32,
         a: &[f32],
         b: &[f32],
+        ldb: usize,
         beta: f32,
         c: *mut f32,
         rsc: usize,
         m: usize,
         n: usize,
     ) {
-        // SAFETY: the caller guarantees AVX2 and FMA are present and the rest
-        // of the contract, which `tile_avx2` shares.
-        unsafe { tile_avx2(k, alpha, a, b, beta, c, rsc, m, n) }
+        let args = (k, alpha, a, b, ldb, beta, c, rsc, m, n);
+        // SAFETY: the caller guarantees AVX2 and FMA are present and the rest of the
+        // contract; each instance computes at least m rows and n columns.
+        unsafe {
+            match (m, n <= LANES) {
+                (1, true) => tile_avx2::<1, 1>(args),
+                (1, false) => tile_avx2::<1, 2>(args),
+                (2, true) => tile_avx2::<2, 1>(args),
+                (2, false) => tile_avx2::<2, 2>(args),
+                (3 | 4, true) => tile_avx2::<4, 1>(args),
+                (3 | 4, false) => tile_avx2::<4, 2>(args),
+                (_, true) => tile_avx2::<6, 1>(args),
+                (_, false) => tile_avx2::<6, 2>(args),
+            }
+        }
     }
 }
 
+/// The arguments of [`MicroKernel::tile`], in order.
+type TileArgs<'a> = (
+    usize,
+    f32,
+    &'a [f32],
+    &'a [f32],
+    usize,
+    f32,
+    *mut f32,
+    usize,
+    usize,
+    usize,
+);
+
+/// An `R x (V * 8)` tile, `m <= R`, `n <= V * 8`; `MicroKernel::tile`'s contract.
 #[target_feature(enable = "avx2,fma")]
-#[allow(clippy::too_many_arguments)]
-unsafe fn tile_avx2(
-    k: usize,
-    alpha: f32,
-    a: &[f32],
-    b: &[f32],
-    beta: f32,
-    c: *mut f32,
-    rsc: usize,
-    m: usize,
-    n: usize,
+unsafe fn tile_avx2<const R: usize, const V: usize>(
+    (k, alpha, a, b, ldb, beta, c, rsc, m, n): TileArgs<'_>,
 ) {
-    debug_assert!(a.len() >= k * MR && b.len() >= k * NR);
-    let mut acc = [[_mm256_setzero_ps(); 2]; MR];
-    for (a, b) in a.chunks_exact(MR).zip(b.chunks_exact(NR)).take(k) {
-        // SAFETY: `b` is a chunk of exactly NR = 16 floats, so both 8-float loads are in bounds.
-        let (b0, b1) = unsafe {
-            (
-                _mm256_loadu_ps(b.as_ptr()),
-                _mm256_loadu_ps(b.as_ptr().add(8)),
-            )
-        };
-        for (acc, &a) in acc.iter_mut().zip(a) {
-            let a = _mm256_set1_ps(a);
-            acc[0] = _mm256_fmadd_ps(a, b0, acc[0]);
-            acc[1] = _mm256_fmadd_ps(a, b1, acc[1]);
+    debug_assert!(m <= R && n <= V * LANES);
+    assert!(
+        a.len() >= k * MR && (k == 0 || b.len() >= (k - 1) * ldb + V * LANES),
+        "micropanels too short for depth {k}"
+    );
+    let mut acc = [[_mm256_setzero_ps(); V]; R];
+    let (a, b) = (a.as_ptr(), b.as_ptr());
+    for p in 0..k {
+        // SAFETY: checked above: for p < k, A~ holds a[p * MR + i] for i < R <= MR
+        // and B~ holds b[p * ldb + h * LANES..][..LANES] for h < V.
+        let (a_row, b_row) = unsafe { (a.add(p * MR), b.add(p * ldb)) };
+        // SAFETY: as above, each of the V loads reads LANES floats of this B~ row.
+        let bv: [__m256; V] =
+            std::array::from_fn(|h| unsafe { _mm256_loadu_ps(b_row.add(h * LANES)) });
+        for (i, acc) in acc.iter_mut().enumerate() {
+            // SAFETY: i < R <= MR, inside this depth's A~ values.
+            let a = _mm256_set1_ps(unsafe { *a_row.add(i) });
+            for (acc, &b) in acc.iter_mut().zip(&bv) {
+                *acc = _mm256_fmadd_ps(a, b, *acc);
+            }
         }
     }
     let alpha_v = _mm256_set1_ps(alpha);
-    if m == MR && n == NR {
+    if m == R && n == V * LANES {
         let beta_v = _mm256_set1_ps(beta);
         for (i, acc) in acc.iter().enumerate() {
-            for (half, &sum) in acc.iter().enumerate() {
-                // SAFETY: a full tile: row i < MR of C holds NR = 16 contiguous
-                // elements at c + i * rsc, so both halves are in bounds; C is read
-                // only when beta != 0.
+            for (h, &sum) in acc.iter().enumerate() {
+                // SAFETY: a full tile: row i < R = m of C holds n = V * 8 contiguous
+                // elements at c + i * rsc, so vector h is in bounds; C is read only
+                // when beta != 0.
                 unsafe {
-                    let out = c.add(i * rsc + half * 8);
+                    let out = c.add(i * rsc + h * LANES);
                     let scaled = _mm256_mul_ps(alpha_v, sum);
                     let value = if beta == 0.0 {
                         scaled
@@ -87,10 +118,9 @@ unsafe fn tile_avx2(
     } else {
         let mut spill = [0.0f32; MR * NR];
         for (i, acc) in acc.iter().enumerate() {
-            // SAFETY: row i of `spill` holds NR = 16 floats.
-            unsafe {
-                _mm256_storeu_ps(spill.as_mut_ptr().add(i * NR), acc[0]);
-                _mm256_storeu_ps(spill.as_mut_ptr().add(i * NR + 8), acc[1]);
+            for (h, &sum) in acc.iter().enumerate() {
+                // SAFETY: row i < R <= MR of `spill` has NR >= V * 8 floats.
+                unsafe { _mm256_storeu_ps(spill.as_mut_ptr().add(i * NR + h * LANES), sum) };
             }
         }
         // SAFETY: the caller's contract on `c`, `m` and `n` is write_back's.

@@ -1,6 +1,10 @@
-//! The AVX-512 microkernel: an 8 x 32 tile in sixteen 512-bit accumulators
-//! (two 16-lane vectors per row; with two vectors of B~ and a broadcast of A~
-//! it uses 19 of the 32 vector registers).
+//! The AVX-512 microkernel: up to an 8 x 32 tile in sixteen 512-bit
+//! accumulators (two 16-lane vectors per row; with two vectors of `B~` and a
+//! broadcast of `A~` it uses 19 of the 32 vector registers).
+//!
+//! Edge tiles run narrower instances of the same loop (1, 2 or 4 rows; 16
+//! columns) instead of computing a full tile of zeros: the batch-1 product of
+//! inference and the 10-wide output layer of a classifier are edge tiles.
 
 use std::arch::x86_64::*;
 
@@ -10,7 +14,8 @@ use super::kernel::{MicroKernel, write_back};
 pub(super) struct Avx512;
 
 const MR: usize = 8;
-const NR: usize = 32;
+const LANES: usize = 16;
+const NR: usize = 2 * LANES;
 
 impl MicroKernel<f32> for Avx512 {
     const MR: usize = MR;
@@ -24,57 +29,82 @@ impl MicroKernel<f32> for Avx512 {
         alpha: f32,
         a: &[f32],
         b: &[f32],
+        ldb: usize,
         beta: f32,
         c: *mut f32,
         rsc: usize,
         m: usize,
         n: usize,
     ) {
-        // SAFETY: the caller guarantees AVX-512F is present and the rest
-        // of the contract, which `tile_avx512` shares.
-        unsafe { tile_avx512(k, alpha, a, b, beta, c, rsc, m, n) }
+        let args = (k, alpha, a, b, ldb, beta, c, rsc, m, n);
+        // SAFETY: the caller guarantees AVX-512F is present and the rest of the
+        // contract; each instance computes at least m rows and n columns.
+        unsafe {
+            match (m, n <= LANES) {
+                (1, true) => tile_avx512::<1, 1>(args),
+                (1, false) => tile_avx512::<1, 2>(args),
+                (2, true) => tile_avx512::<2, 1>(args),
+                (2, false) => tile_avx512::<2, 2>(args),
+                (3 | 4, true) => tile_avx512::<4, 1>(args),
+                (3 | 4, false) => tile_avx512::<4, 2>(args),
+                (_, true) => tile_avx512::<8, 1>(args),
+                (_, false) => tile_avx512::<8, 2>(args),
+            }
+        }
     }
 }
 
+/// The arguments of [`MicroKernel::tile`], in order.
+type TileArgs<'a> = (
+    usize,
+    f32,
+    &'a [f32],
+    &'a [f32],
+    usize,
+    f32,
+    *mut f32,
+    usize,
+    usize,
+    usize,
+);
+
+/// An `R x (V * 16)` tile, `m <= R`, `n <= V * 16`; `MicroKernel::tile`'s contract.
 #[target_feature(enable = "avx512f")]
-#[allow(clippy::too_many_arguments)]
-unsafe fn tile_avx512(
-    k: usize,
-    alpha: f32,
-    a: &[f32],
-    b: &[f32],
-    beta: f32,
-    c: *mut f32,
-    rsc: usize,
-    m: usize,
-    n: usize,
+unsafe fn tile_avx512<const R: usize, const V: usize>(
+    (k, alpha, a, b, ldb, beta, c, rsc, m, n): TileArgs<'_>,
 ) {
-    debug_assert!(a.len() >= k * MR && b.len() >= k * NR);
-    let mut acc = [[_mm512_setzero_ps(); 2]; MR];
-    for (a, b) in a.chunks_exact(MR).zip(b.chunks_exact(NR)).take(k) {
-        // SAFETY: `b` is a chunk of exactly NR = 32 floats, so both 16-float loads are in bounds.
-        let (b0, b1) = unsafe {
-            (
-                _mm512_loadu_ps(b.as_ptr()),
-                _mm512_loadu_ps(b.as_ptr().add(16)),
-            )
-        };
-        for (acc, &a) in acc.iter_mut().zip(a) {
-            let a = _mm512_set1_ps(a);
-            acc[0] = _mm512_fmadd_ps(a, b0, acc[0]);
-            acc[1] = _mm512_fmadd_ps(a, b1, acc[1]);
+    debug_assert!(m <= R && n <= V * LANES);
+    assert!(
+        a.len() >= k * MR && (k == 0 || b.len() >= (k - 1) * ldb + V * LANES),
+        "micropanels too short for depth {k}"
+    );
+    let mut acc = [[_mm512_setzero_ps(); V]; R];
+    let (a, b) = (a.as_ptr(), b.as_ptr());
+    for p in 0..k {
+        // SAFETY: checked above: for p < k, A~ holds a[p * MR + i] for i < R <= MR
+        // and B~ holds b[p * ldb + h * LANES..][..LANES] for h < V.
+        let (a_row, b_row) = unsafe { (a.add(p * MR), b.add(p * ldb)) };
+        // SAFETY: as above, each of the V loads reads LANES floats of this B~ row.
+        let bv: [__m512; V] =
+            std::array::from_fn(|h| unsafe { _mm512_loadu_ps(b_row.add(h * LANES)) });
+        for (i, acc) in acc.iter_mut().enumerate() {
+            // SAFETY: i < R <= MR, inside this depth's A~ values.
+            let a = _mm512_set1_ps(unsafe { *a_row.add(i) });
+            for (acc, &b) in acc.iter_mut().zip(&bv) {
+                *acc = _mm512_fmadd_ps(a, b, *acc);
+            }
         }
     }
     let alpha_v = _mm512_set1_ps(alpha);
-    if m == MR && n == NR {
+    if m == R && n == V * LANES {
         let beta_v = _mm512_set1_ps(beta);
         for (i, acc) in acc.iter().enumerate() {
-            for (half, &sum) in acc.iter().enumerate() {
-                // SAFETY: a full tile: row i < MR of C holds NR = 32 contiguous
-                // elements at c + i * rsc, so both halves are in bounds; C is read
-                // only when beta != 0.
+            for (h, &sum) in acc.iter().enumerate() {
+                // SAFETY: a full tile: row i < R = m of C holds n = V * 16 contiguous
+                // elements at c + i * rsc, so vector h is in bounds; C is read only
+                // when beta != 0.
                 unsafe {
-                    let out = c.add(i * rsc + half * 16);
+                    let out = c.add(i * rsc + h * LANES);
                     let scaled = _mm512_mul_ps(alpha_v, sum);
                     let value = if beta == 0.0 {
                         scaled
@@ -88,10 +118,9 @@ unsafe fn tile_avx512(
     } else {
         let mut spill = [0.0f32; MR * NR];
         for (i, acc) in acc.iter().enumerate() {
-            // SAFETY: row i of `spill` holds NR = 32 floats.
-            unsafe {
-                _mm512_storeu_ps(spill.as_mut_ptr().add(i * NR), acc[0]);
-                _mm512_storeu_ps(spill.as_mut_ptr().add(i * NR + 16), acc[1]);
+            for (h, &sum) in acc.iter().enumerate() {
+                // SAFETY: row i < R <= MR of `spill` has NR >= V * 16 floats.
+                unsafe { _mm512_storeu_ps(spill.as_mut_ptr().add(i * NR + h * LANES), sum) };
             }
         }
         // SAFETY: the caller's contract on `c`, `m` and `n` is write_back's.

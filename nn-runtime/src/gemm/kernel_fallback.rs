@@ -20,6 +20,7 @@ impl<E: num_traits::Float> MicroKernel<E> for Fallback {
         alpha: E,
         a: &[E],
         b: &[E],
+        ldb: usize,
         beta: E,
         c: *mut E,
         rsc: usize,
@@ -27,7 +28,8 @@ impl<E: num_traits::Float> MicroKernel<E> for Fallback {
         n: usize,
     ) {
         let mut acc = [E::zero(); MR * NR];
-        for (a, b) in a.chunks_exact(MR).zip(b.chunks_exact(NR)).take(k) {
+        for (p, a) in a.chunks_exact(MR).take(k).enumerate() {
+            let b = &b[p * ldb..p * ldb + NR];
             for (i, &a) in a.iter().enumerate() {
                 for (j, &b) in b.iter().enumerate() {
                     acc[i * NR + j] = acc[i * NR + j] + a * b;
