@@ -78,9 +78,11 @@ pub(super) unsafe fn run<E: PackBuffers, K: MicroKernel<E>>(
             for pc in (0..k).step_by(K::KC) {
                 let kc = K::KC.min(k - pc);
                 let beta = if pc == 0 { beta } else { E::one() };
-                // A row-major B is read in place for its full-width micropanels;
-                // only the ragged right edge (or all of a strided B) is packed.
-                let in_place = if b.col_stride == 1 {
+                // With few rows of A, packing B costs more than it saves: a
+                // row-major B is then read in place for its full-width micropanels
+                // and only the ragged right edge is packed. With many rows, B~ is
+                // reused often, and packing avoids strided reads that alias in cache.
+                let in_place = if b.col_stride == 1 && m <= IN_PLACE_MAX_ROWS_PER_MR * K::MR {
                     nc / K::NR * K::NR
                 } else {
                     0

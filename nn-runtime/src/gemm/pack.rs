@@ -23,16 +23,16 @@ pub(super) fn pack_a<E: num_traits::Float>(a: MatRef<'_, E>, mr: usize, out: &mu
                 dst[height..].fill(E::zero());
             }
         } else {
+            // Row-major or strided: walk each row along its depth.
             for i in 0..mr {
+                let depth = dst.chunks_exact_mut(mr);
                 if i < height {
-                    let row = (i0 + i) * a.row_stride;
-                    for p in 0..kc {
-                        dst[p * mr + i] = a.data[row + p * a.col_stride];
+                    let row = &a.data[(i0 + i) * a.row_stride..];
+                    for (d, &v) in depth.zip(row.iter().step_by(a.col_stride)) {
+                        d[i] = v;
                     }
                 } else {
-                    for p in 0..kc {
-                        dst[p * mr + i] = E::zero();
-                    }
+                    depth.for_each(|d| d[i] = E::zero());
                 }
             }
         }
@@ -56,15 +56,14 @@ pub(super) fn pack_b<E: num_traits::Float>(b: MatRef<'_, E>, nr: usize, out: &mu
         } else {
             // Column-major or strided: walk each column down its depth.
             for j in 0..nr {
+                let depth = dst.chunks_exact_mut(nr);
                 if j < width {
-                    let column = (j0 + j) * b.col_stride;
-                    for p in 0..kc {
-                        dst[p * nr + j] = b.data[column + p * b.row_stride];
+                    let column = &b.data[(j0 + j) * b.col_stride..];
+                    for (d, &v) in depth.zip(column.iter().step_by(b.row_stride)) {
+                        d[j] = v;
                     }
                 } else {
-                    for p in 0..kc {
-                        dst[p * nr + j] = E::zero();
-                    }
+                    depth.for_each(|d| d[j] = E::zero());
                 }
             }
         }
