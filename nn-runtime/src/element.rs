@@ -2,6 +2,8 @@
 
 use std::fmt::Debug;
 
+use crate::optim::kernel::AdamStep;
+
 /// A floating-point element type: `f32` for training, `f64` for gradient checks.
 ///
 /// Every layer, loss and optimizer is generic over it, so the same code that
@@ -28,6 +30,18 @@ pub trait Element:
     fn from_f64(value: f64) -> Self;
     /// Widens to `f64` (exact for both implementations).
     fn into_f64(self) -> f64;
+
+    /// One Adam step over a tensor; `f32` uses the CPU's widest vectors.
+    #[doc(hidden)]
+    fn adam_update(
+        step: AdamStep<Self>,
+        p: &mut [Self],
+        g: &[Self],
+        m: &mut [Self],
+        v: &mut [Self],
+    ) {
+        crate::optim::kernel::update(step, p, g, m, v);
+    }
 }
 
 impl Element for f32 {
@@ -36,6 +50,15 @@ impl Element for f32 {
     }
     fn into_f64(self) -> f64 {
         f64::from(self)
+    }
+    fn adam_update(
+        step: AdamStep<Self>,
+        p: &mut [Self],
+        g: &[Self],
+        m: &mut [Self],
+        v: &mut [Self],
+    ) {
+        crate::optim::kernel::update_f32(step, p, g, m, v);
     }
 }
 

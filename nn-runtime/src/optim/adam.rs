@@ -1,5 +1,6 @@
 //! Adam (Kingma & Ba), with PyTorch's or Keras's placement of epsilon.
 
+use super::kernel::AdamStep;
 use super::{Optimizer, expect_matching};
 use crate::{Element, Error, Params, Result};
 
@@ -185,26 +186,24 @@ impl<E: Element, P: Params<E>, G: Params<E>> Optimizer<E, P, G> for Adam<G> {
         let t = self.steps as f64;
         let correction1 = 1.0 - c.beta1.powf(t);
         let correction2 = 1.0 - c.beta2.powf(t);
-        let (b1, b2) = (E::from_f64(c.beta1), E::from_f64(c.beta2));
-        let (one_minus_b1, one_minus_b2) = (E::from_f64(1.0 - c.beta1), E::from_f64(1.0 - c.beta2));
-        let eps = E::from_f64(c.epsilon);
-        // Both styles become p -= step * m / (sqrt(v) * scale + eps_eff).
+        // Both styles become p -= step * m / (sqrt(v) * v_scale + eps).
         let (step, v_scale) = match c.epsilon_style {
             EpsilonStyle::PyTorch => (c.learning_rate / correction1, 1.0 / correction2.sqrt()),
             EpsilonStyle::Keras => (c.learning_rate * correction2.sqrt() / correction1, 1.0),
         };
-        let (step, v_scale) = (E::from_f64(step), E::from_f64(v_scale));
+        let coefficients = AdamStep {
+            b1: E::from_f64(c.beta1),
+            b2: E::from_f64(c.beta2),
+            step: E::from_f64(step),
+            v_scale: E::from_f64(v_scale),
+            eps: E::from_f64(c.epsilon),
+        };
         for index in 0..P::TENSORS {
             expect_matching(params, grads, index);
             let m = self.m.tensor_mut(index);
             let v = self.v.tensor_mut(index);
             let p = params.tensor_mut(index);
-            let g = grads.tensor(index);
-            for (((p, &g), m), v) in p.iter_mut().zip(g).zip(m.iter_mut()).zip(v.iter_mut()) {
-                *m = b1 * *m + one_minus_b1 * g;
-                *v = b2 * *v + one_minus_b2 * g * g;
-                *p -= step * *m / (v.sqrt() * v_scale + eps);
-            }
+            E::adam_update(coefficients, p, grads.tensor(index), m, v);
         }
     }
 }

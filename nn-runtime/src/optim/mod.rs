@@ -1,6 +1,8 @@
 //! Optimizers: update parameters from their gradients, with state shaped like them.
 
 mod adam;
+#[doc(hidden)]
+pub mod kernel;
 mod sgd;
 
 pub use adam::{Adam, AdamConfig, EpsilonStyle};
