@@ -13,22 +13,17 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use common::{cores, number, run_on_threads, say};
 use indicatif::{ProgressBar, ProgressStyle};
 use nn::data::{MnistKind, load_mnist};
 use nn::optim::{Adam, AdamConfig};
 use nn::train::{FitOptions, Progress, evaluate, fit};
 
+mod common;
+
 nn::network! {
     /// The network of the Keras "quickstart for beginners" tutorial.
     Mlp: [784] => dense(128, relu) -> dense(10)
-}
-
-/// Prints a line to standard output; a closed pipe (`| head`) ends output, not the program.
-macro_rules! say {
-    ($($arg:tt)*) => {{
-        use std::io::Write as _;
-        let _ = writeln!(std::io::stdout(), $($arg)*);
-    }};
 }
 
 const USAGE: &str = "usage: mnist [--dataset mnist|fashion] [--epochs N] [--batch-size N] \
@@ -53,7 +48,7 @@ impl Args {
             epochs: 10,
             batch_size: 32,
             seed: 42,
-            threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            threads: cores(),
             data_dir: None,
             json: false,
         };
@@ -79,22 +74,6 @@ impl Args {
     }
 }
 
-/// Parses a whole number of at least `min` for `flag`.
-fn number<T>(flag: &str, text: &str, min: T) -> Result<T, String>
-where
-    T: std::str::FromStr<Err = std::num::ParseIntError> + PartialOrd + std::fmt::Display,
-{
-    match text.parse::<T>() {
-        Ok(n) if n >= min => Ok(n),
-        Err(e) if *e.kind() == std::num::IntErrorKind::PosOverflow => {
-            Err(format!("{flag} `{text}` is too large"))
-        }
-        _ => Err(format!(
-            "{flag} needs a whole number of at least {min}, found `{text}`"
-        )),
-    }
-}
-
 fn main() -> ExitCode {
     let args = match Args::parse(std::env::args().skip(1)) {
         Ok(Some(args)) => args,
@@ -107,30 +86,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let threads = if args.threads > cores {
-        eprintln!(
-            "note: --threads {} is more than the {cores} cores here; using {cores}",
-            args.threads
-        );
-        cores
-    } else {
-        args.threads
-    };
-    let pool = match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
-        Ok(pool) => pool,
-        Err(e) => {
-            eprintln!("error: cannot start {threads} threads: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    match pool.install(|| run(&args, threads)) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    run_on_threads(args.threads, |threads| run(&args, threads))
 }
 
 fn run(args: &Args, threads: usize) -> nn::Result<()> {

@@ -41,14 +41,14 @@ impl MicroKernel<f32> for Avx512 {
         // contract; each instance computes at least m rows and n columns.
         unsafe {
             match (m, n <= LANES) {
-                (1, true) => tile_avx512::<1, 1>(args),
-                (1, false) => tile_avx512::<1, 2>(args),
-                (2, true) => tile_avx512::<2, 1>(args),
-                (2, false) => tile_avx512::<2, 2>(args),
-                (3 | 4, true) => tile_avx512::<4, 1>(args),
-                (3 | 4, false) => tile_avx512::<4, 2>(args),
-                (_, true) => tile_avx512::<8, 1>(args),
-                (_, false) => tile_avx512::<8, 2>(args),
+                (1, true) => tile_avx512::<1, 1, 4>(args),
+                (1, false) => tile_avx512::<1, 2, 4>(args),
+                (2, true) => tile_avx512::<2, 1, 2>(args),
+                (2, false) => tile_avx512::<2, 2, 2>(args),
+                (3 | 4, true) => tile_avx512::<4, 1, 1>(args),
+                (3 | 4, false) => tile_avx512::<4, 2, 1>(args),
+                (_, true) => tile_avx512::<8, 1, 1>(args),
+                (_, false) => tile_avx512::<8, 2, 1>(args),
             }
         }
     }
@@ -68,9 +68,12 @@ type TileArgs<'a> = (
     usize,
 );
 
-/// An `R x (V * 16)` tile, `m <= R`, `n <= V * 16`; `MicroKernel::tile`'s contract.
+/// An `R x (V * 16)` tile, `m <= R`, `n <= V * 16`; `MicroKernel::tile`'s
+/// contract. Short tiles have few independent accumulator chains, so they keep
+/// `U` sets of accumulators over interleaved depths (summed at the end) to
+/// hide the FMA latency.
 #[target_feature(enable = "avx512f")]
-unsafe fn tile_avx512<const R: usize, const V: usize>(
+unsafe fn tile_avx512<const R: usize, const V: usize, const U: usize>(
     (k, alpha, a, b, ldb, beta, c, rsc, m, n): TileArgs<'_>,
 ) {
     debug_assert!(m <= R && n <= V * LANES);
@@ -78,20 +81,43 @@ unsafe fn tile_avx512<const R: usize, const V: usize>(
         a.len() >= k * MR && (k == 0 || b.len() >= (k - 1) * ldb + V * LANES),
         "micropanels too short for depth {k}"
     );
-    let mut acc = [[_mm512_setzero_ps(); V]; R];
+    let mut sets = [[[_mm512_setzero_ps(); V]; R]; U];
     let (a, b) = (a.as_ptr(), b.as_ptr());
-    for p in 0..k {
-        // SAFETY: checked above: for p < k, A~ holds a[p * MR + i] for i < R <= MR
-        // and B~ holds b[p * ldb + h * LANES..][..LANES] for h < V.
-        let (a_row, b_row) = unsafe { (a.add(p * MR), b.add(p * ldb)) };
-        // SAFETY: as above, each of the V loads reads LANES floats of this B~ row.
-        let bv: [__m512; V] =
-            std::array::from_fn(|h| unsafe { _mm512_loadu_ps(b_row.add(h * LANES)) });
-        for (i, acc) in acc.iter_mut().enumerate() {
-            // SAFETY: i < R <= MR, inside this depth's A~ values.
-            let a = _mm512_set1_ps(unsafe { *a_row.add(i) });
-            for (acc, &b) in acc.iter_mut().zip(&bv) {
-                *acc = _mm512_fmadd_ps(a, b, *acc);
+    // Adds depth `p`'s outer product into accumulator set `acc`.
+    macro_rules! depth {
+        ($acc:expr, $p:expr) => {{
+            let p = $p;
+            // SAFETY: checked above: for p < k, A~ holds a[p * MR + i] for i < R <= MR
+            // and B~ holds b[p * ldb + h * LANES..][..LANES] for h < V.
+            let (a_row, b_row) = unsafe { (a.add(p * MR), b.add(p * ldb)) };
+            let bv: [__m512; V] = std::array::from_fn(|h| {
+                // SAFETY: as above, load h < V reads LANES floats of this B~ row.
+                unsafe { _mm512_loadu_ps(b_row.add(h * LANES)) }
+            });
+            for (i, acc) in $acc.iter_mut().enumerate() {
+                // SAFETY: i < R <= MR, inside this depth's A~ values.
+                let a = _mm512_set1_ps(unsafe { *a_row.add(i) });
+                for (acc, &b) in acc.iter_mut().zip(&bv) {
+                    *acc = _mm512_fmadd_ps(a, b, *acc);
+                }
+            }
+        }};
+    }
+    let whole = k / U * U;
+    for p0 in (0..whole).step_by(U) {
+        for (u, acc) in sets.iter_mut().enumerate() {
+            depth!(acc, p0 + u);
+        }
+    }
+    let (first, rest) = sets.split_at_mut(1);
+    let acc = &mut first[0];
+    for p in whole..k {
+        depth!(acc, p);
+    }
+    for set in rest.iter() {
+        for (acc, set) in acc.iter_mut().zip(set) {
+            for (acc, &s) in acc.iter_mut().zip(set) {
+                *acc = _mm512_add_ps(*acc, s);
             }
         }
     }

@@ -23,16 +23,18 @@ pub(super) fn pack_a<E: num_traits::Float>(a: MatRef<'_, E>, mr: usize, out: &mu
                 dst[height..].fill(E::zero());
             }
         } else {
-            // Row-major or strided: walk each row along its depth.
-            for i in 0..mr {
-                let depth = dst.chunks_exact_mut(mr);
-                if i < height {
-                    let row = &a.data[(i0 + i) * a.row_stride..];
-                    for (d, &v) in depth.zip(row.iter().step_by(a.col_stride)) {
-                        d[i] = v;
-                    }
-                } else {
-                    depth.for_each(|d| d[i] = E::zero());
+            // Row-major or strided: walk each row along its depth; rows past
+            // the edge are zero, written in one sweep first.
+            if height < mr {
+                dst.fill(E::zero());
+            }
+            for i in 0..height {
+                let row = &a.data[(i0 + i) * a.row_stride..];
+                for (d, &v) in dst
+                    .chunks_exact_mut(mr)
+                    .zip(row.iter().step_by(a.col_stride))
+                {
+                    d[i] = v;
                 }
             }
         }
