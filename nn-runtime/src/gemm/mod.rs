@@ -37,6 +37,8 @@ mod kernel_avx2;
 #[cfg(target_arch = "x86_64")]
 mod kernel_avx512;
 mod kernel_fallback;
+#[cfg(target_arch = "x86_64")]
+mod kernel_simd;
 mod pack;
 mod view;
 

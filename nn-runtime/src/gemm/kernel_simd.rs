@@ -1,0 +1,158 @@
+//! The SIMD microkernels' shared body, instantiated per instruction set by
+//! `kernel_avx2.rs` and `kernel_avx512.rs` with their vector type and intrinsics.
+//!
+//! A tile is up to `MR` rows by two vectors of columns (`NR = 2 * LANES`).
+//! Edge tiles run narrower instances of the same loop (1, 2 or 4 rows; one
+//! vector of columns) instead of computing a full tile of zeros: the batch-1
+//! product of inference and the 10-wide output layer of a classifier are edge
+//! tiles. Tiles of one or two rows keep several accumulator sets over
+//! interleaved depths so FMA latency does not serialise them.
+
+/// The arguments of [`MicroKernel::tile`], in order.
+pub(super) type TileArgs<'a> = (
+    usize,
+    f32,
+    &'a [f32],
+    &'a [f32],
+    usize,
+    f32,
+    *mut f32,
+    usize,
+    usize,
+    usize,
+);
+
+/// Defines a microkernel type `$name` and its tile function `$tile`.
+macro_rules! simd_kernel {
+    (
+        $(#[$doc:meta])*
+        $name:ident, $tile:ident, feature = $feature:literal, vector = $vec:ty,
+        lanes = $lanes:literal, mr = $mr:literal, mc = $mc:literal,
+        setzero = $setzero:path, loadu = $loadu:path, storeu = $storeu:path,
+        set1 = $set1:path, fmadd = $fmadd:path, mul = $mul:path, add = $add:path $(,)?
+    ) => {
+        $(#[$doc])*
+        pub(super) struct $name;
+
+        impl MicroKernel<f32> for $name {
+            const MR: usize = $mr;
+            const NR: usize = 2 * $lanes;
+            const MC: usize = $mc;
+            const KC: usize = 256;
+            const NC: usize = 1024;
+
+            unsafe fn tile(
+                k: usize,
+                alpha: f32,
+                a: &[f32],
+                b: &[f32],
+                ldb: usize,
+                beta: f32,
+                c: *mut f32,
+                rsc: usize,
+                m: usize,
+                n: usize,
+            ) {
+                let args = (k, alpha, a, b, ldb, beta, c, rsc, m, n);
+                // SAFETY: the caller guarantees the CPU has this kernel's features and
+                // the rest of the contract; each instance covers m rows and n columns.
+                unsafe {
+                    match (m, n <= $lanes) {
+                        (1, true) => $tile::<1, 1, 4>(args),
+                        (1, false) => $tile::<1, 2, 4>(args),
+                        (2, true) => $tile::<2, 1, 2>(args),
+                        (2, false) => $tile::<2, 2, 2>(args),
+                        (3 | 4, true) => $tile::<4, 1, 1>(args),
+                        (3 | 4, false) => $tile::<4, 2, 1>(args),
+                        (_, true) => $tile::<$mr, 1, 1>(args),
+                        (_, false) => $tile::<$mr, 2, 1>(args),
+                    }
+                }
+            }
+        }
+
+        /// An `R x (V * LANES)` tile, `m <= R`, `n <= V * LANES`; `MicroKernel::tile`'s
+        /// contract. Short tiles have few independent accumulator chains, so they keep
+        /// `U` sets of accumulators over interleaved depths (summed at the end) to
+        /// hide the FMA latency.
+        #[target_feature(enable = $feature)]
+        unsafe fn $tile<const R: usize, const V: usize, const U: usize>(
+            (k, alpha, a, b, ldb, beta, c, rsc, m, n): TileArgs<'_>,
+        ) {
+            const MR: usize = $mr;
+            const LANES: usize = $lanes;
+            const NR: usize = 2 * LANES;
+            debug_assert!(m <= R && n <= V * LANES);
+            assert!(
+                a.len() >= k * MR && (k == 0 || b.len() >= (k - 1) * ldb + V * LANES),
+                "micropanels too short for depth {k}"
+            );
+            let mut sets = [[[$setzero(); V]; R]; U];
+            let (a, b) = (a.as_ptr(), b.as_ptr());
+            for p0 in (0..k).step_by(U) {
+                for (u, acc) in sets.iter_mut().enumerate() {
+                    let p = p0 + u;
+                    if p == k {
+                        break;
+                    }
+                    // SAFETY: checked above: for p < k, A~ holds a[p * MR + i] for
+                    // i < R <= MR and B~ holds b[p * ldb + h * LANES..][..LANES] for h < V.
+                    let (a_row, b_row) = unsafe { (a.add(p * MR), b.add(p * ldb)) };
+                    let bv: [$vec; V] = std::array::from_fn(|h| {
+                            // SAFETY: as above, load h < V reads LANES floats of this B~ row.
+                            unsafe { $loadu(b_row.add(h * LANES)) }
+                        });
+                    for (i, acc) in acc.iter_mut().enumerate() {
+                        // SAFETY: i < R <= MR, inside this depth's A~ values.
+                        let a = $set1(unsafe { *a_row.add(i) });
+                        for (acc, &b) in acc.iter_mut().zip(&bv) {
+                            *acc = $fmadd(a, b, *acc);
+                        }
+                    }
+                }
+            }
+            let (first, rest) = sets.split_at_mut(1);
+            let acc = &mut first[0];
+            for set in rest.iter() {
+                for (acc, set) in acc.iter_mut().zip(set) {
+                    for (acc, &s) in acc.iter_mut().zip(set) {
+                        *acc = $add(*acc, s);
+                    }
+                }
+            }
+            let alpha_v = $set1(alpha);
+            if m == R && n == V * LANES {
+                let beta_v = $set1(beta);
+                for (i, acc) in acc.iter().enumerate() {
+                    for (h, &sum) in acc.iter().enumerate() {
+                        // SAFETY: a full tile: row i < R = m of C holds n = V * LANES contiguous
+                        // elements at c + i * rsc, so vector h is in bounds; C is read only
+                        // when beta != 0.
+                        unsafe {
+                            let out = c.add(i * rsc + h * LANES);
+                            let scaled = $mul(alpha_v, sum);
+                            let value = if beta == 0.0 {
+                                scaled
+                            } else {
+                                $fmadd(beta_v, $loadu(out), scaled)
+                            };
+                            $storeu(out, value);
+                        }
+                    }
+                }
+            } else {
+                let mut spill = [0.0f32; MR * NR];
+                for (i, acc) in acc.iter().enumerate() {
+                    for (h, &sum) in acc.iter().enumerate() {
+                        // SAFETY: row i < R <= MR of `spill` has NR >= V * LANES floats.
+                        unsafe { $storeu(spill.as_mut_ptr().add(i * NR + h * LANES), sum) };
+                    }
+                }
+                // SAFETY: the caller's contract on `c`, `m` and `n` is write_back's.
+                unsafe { write_back(&spill, NR, alpha, beta, c, rsc, m, n) }
+            }
+        }
+    };
+}
+
+pub(super) use simd_kernel;
