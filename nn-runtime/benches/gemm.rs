@@ -2,10 +2,12 @@
 //! (criterion's elements/s with 2*m*k*n elements per product), on square
 //! sizes and on the MNIST MLP's products, one thread and the whole pool.
 //!
-//! `NN_GEMM_ISA=avx2` (or `fallback`) benchmarks another kernel family.
+//! `fma_peak` measures this CPU's one-core `f32` peak first, so every GEMM
+//! figure can be read as a percentage of it. `NN_GEMM_ISA=avx2` (or
+//! `fallback`) benchmarks another kernel family.
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use nn_runtime::gemm::{MatMut, MatRef, gemm};
+use nn_runtime::gemm::{MatMut, MatRef, fma_burst, fma_burst_flops, gemm, isa};
 
 /// A product to time: sizes, whether A and B are stored transposed, and a label.
 struct Shape {
@@ -114,6 +116,20 @@ fn products(c: &mut Criterion, threads: usize) {
     group.finish();
 }
 
+/// This CPU's one-core `f32` peak, in GFLOP/s (criterion's elements/s): the
+/// yardstick for the GEMM figures, which are percentages of it.
+fn fma_peak(c: &mut Criterion) {
+    const ITERATIONS: usize = 100_000;
+    let mut group = c.benchmark_group("fma_peak");
+    group.throughput(Throughput::Elements(
+        fma_burst_flops(isa(), ITERATIONS) as u64
+    ));
+    group.bench_function(format!("{:?}", isa()), |bench| {
+        bench.iter(|| fma_burst(std::hint::black_box(ITERATIONS)))
+    });
+    group.finish();
+}
+
 fn one_thread(c: &mut Criterion) {
     products(c, 1);
 }
@@ -125,5 +141,5 @@ fn all_threads(c: &mut Criterion) {
     );
 }
 
-criterion_group!(benches, one_thread, all_threads);
+criterion_group!(benches, fma_peak, one_thread, all_threads);
 criterion_main!(benches);

@@ -40,10 +40,12 @@ mod kernel_fallback;
 #[cfg(target_arch = "x86_64")]
 mod kernel_simd;
 mod pack;
+mod peak;
 mod view;
 
 pub use denormals::FlushDenormals;
 pub use dispatch::{Isa, isa};
+pub use peak::{fma_burst, fma_burst_flops};
 pub use view::{MatMut, MatRef};
 
 /// Products below this many floating-point operations (`2 * m * k * n`) run on
