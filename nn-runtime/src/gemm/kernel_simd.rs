@@ -22,11 +22,12 @@ pub(super) type TileArgs<'a> = (
     usize,
 );
 
-/// Defines a microkernel type `$name` and its tile function `$tile`.
+/// Defines a microkernel type `$name`, its tile function `$tile`, and `$row`,
+/// the packing-free product of a single row of `A` with a row-major `B`.
 macro_rules! simd_kernel {
     (
         $(#[$doc:meta])*
-        $name:ident, $tile:ident, feature = $feature:literal, vector = $vec:ty,
+        $name:ident, $tile:ident, $row:ident, feature = $feature:literal, vector = $vec:ty,
         lanes = $lanes:literal, mr = $mr:literal, mc = $mc:literal,
         setzero = $setzero:path, loadu = $loadu:path, storeu = $storeu:path,
         set1 = $set1:path, fmadd = $fmadd:path, mul = $mul:path, add = $add:path $(,)?
@@ -150,6 +151,67 @@ macro_rules! simd_kernel {
                 }
                 // SAFETY: the caller's contract on `c`, `m` and `n` is write_back's.
                 unsafe { write_back(&spill, NR, alpha, beta, c, rsc, m, n) }
+            }
+        }
+
+        /// `c = alpha * a B + beta * c` for one row `a` (`k` values, `a_step`
+        /// apart) and a row-major `B` (`k` rows, `ldb` apart, `n` wide), in one
+        /// sequential pass over `B` with eight vectors of columns in flight and
+        /// no packing: the batch-1 product of inference.
+        ///
+        /// # Safety
+        ///
+        /// The CPU has this kernel's features. Bounds are checked here.
+        #[target_feature(enable = $feature)]
+        #[allow(clippy::too_many_arguments)]
+        pub(super) unsafe fn $row(
+            k: usize,
+            alpha: f32,
+            a: &[f32],
+            a_step: usize,
+            b: &[f32],
+            ldb: usize,
+            beta: f32,
+            c: &mut [f32],
+        ) {
+            const LANES: usize = $lanes;
+            const WIDE: usize = 8;
+            let n = c.len();
+            assert!(
+                k > 0 && a.len() > (k - 1) * a_step && b.len() >= (k - 1) * ldb + n,
+                "row product operands too short"
+            );
+            let finish = |sum: f32, out: &mut f32| {
+                *out = if beta == 0.0 { alpha * sum } else { alpha * sum + beta * *out };
+            };
+            let mut j = 0;
+            while j + LANES <= n {
+                let vectors = if j + WIDE * LANES <= n { WIDE } else { 1 };
+                let mut acc = [$setzero(); WIDE];
+                for p in 0..k {
+                    let x = $set1(a[p * a_step]);
+                    // SAFETY: asserted above: row p of B holds n >= j + vectors * LANES
+                    // floats from b[p * ldb].
+                    let row = unsafe { b.as_ptr().add(p * ldb + j) };
+                    for (h, acc) in acc.iter_mut().enumerate().take(vectors) {
+                        // SAFETY: h < vectors, so these LANES floats lie inside row p.
+                        *acc = $fmadd(x, unsafe { $loadu(row.add(h * LANES)) }, *acc);
+                    }
+                }
+                for (h, &sum) in acc.iter().enumerate().take(vectors) {
+                    let mut lanes = [0.0f32; LANES];
+                    // SAFETY: `lanes` holds exactly LANES floats.
+                    unsafe { $storeu(lanes.as_mut_ptr(), sum) };
+                    let out = &mut c[j + h * LANES..j + (h + 1) * LANES];
+                    for (out, &sum) in out.iter_mut().zip(&lanes) {
+                        finish(sum, out);
+                    }
+                }
+                j += vectors * LANES;
+            }
+            for (column, out) in c.iter_mut().enumerate().skip(j) {
+                let sum = (0..k).fold(0.0f32, |s, p| s + a[p * a_step] * b[p * ldb + column]);
+                finish(sum, out);
             }
         }
     };

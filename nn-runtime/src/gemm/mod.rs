@@ -58,6 +58,18 @@ pub const PARALLEL_MIN_FLOPS: usize = 1 << 26;
 /// Scalars with GEMM kernels: `f32` (a microkernel per ISA) and `f64` (the
 /// portable kernel, for gradient checks).
 pub trait GemmScalar: num_traits::Float + Send + Sync + 'static {
+    /// For a single row of `A` and a row-major `B`: runs the packing-free row
+    /// product and returns `true`, or returns `false` when `isa` has none.
+    #[doc(hidden)]
+    fn run_row(
+        isa: Isa,
+        alpha: Self,
+        a: MatRef<'_, Self>,
+        b: MatRef<'_, Self>,
+        beta: Self,
+        c: MatMut<'_, Self>,
+    ) -> bool;
+
     /// Runs `C = alpha * A * B + beta * C` with `isa`'s kernel (`f64` always
     /// uses the portable one); shapes already checked, `m, n, k > 0`.
     #[doc(hidden)]
@@ -73,6 +85,50 @@ pub trait GemmScalar: num_traits::Float + Send + Sync + 'static {
 }
 
 impl GemmScalar for f32 {
+    fn run_row(
+        isa: Isa,
+        alpha: f32,
+        a: MatRef<'_, f32>,
+        b: MatRef<'_, f32>,
+        beta: f32,
+        c: MatMut<'_, f32>,
+    ) -> bool {
+        let (k, n) = (a.cols, b.cols);
+        let c = &mut c.data[..n];
+        match isa {
+            #[cfg(target_arch = "x86_64")]
+            // SAFETY: `Isa::Avx512` is only produced after detecting AVX-512F.
+            Isa::Avx512 => unsafe {
+                kernel_avx512::row_avx512(
+                    k,
+                    alpha,
+                    a.data,
+                    a.col_stride,
+                    b.data,
+                    b.row_stride,
+                    beta,
+                    c,
+                )
+            },
+            #[cfg(target_arch = "x86_64")]
+            // SAFETY: `Isa::Avx2Fma` is only produced after detecting AVX2 and FMA.
+            Isa::Avx2Fma => unsafe {
+                kernel_avx2::row_avx2(
+                    k,
+                    alpha,
+                    a.data,
+                    a.col_stride,
+                    b.data,
+                    b.row_stride,
+                    beta,
+                    c,
+                )
+            },
+            _ => return false,
+        }
+        true
+    }
+
     fn run_kernel(
         isa: Isa,
         alpha: f32,
@@ -102,6 +158,17 @@ impl GemmScalar for f32 {
 }
 
 impl GemmScalar for f64 {
+    fn run_row(
+        _isa: Isa,
+        _alpha: f64,
+        _a: MatRef<'_, f64>,
+        _b: MatRef<'_, f64>,
+        _beta: f64,
+        _c: MatMut<'_, f64>,
+    ) -> bool {
+        false
+    }
+
     fn run_kernel(
         _isa: Isa,
         alpha: f64,
@@ -154,7 +221,7 @@ pub(crate) fn gemm_on<E: GemmScalar>(
     a: MatRef<'_, E>,
     b: MatRef<'_, E>,
     beta: E,
-    c: MatMut<'_, E>,
+    mut c: MatMut<'_, E>,
 ) {
     assert!(
         a.cols == b.rows && a.rows == c.rows && b.cols == c.cols,
@@ -173,6 +240,12 @@ pub(crate) fn gemm_on<E: GemmScalar>(
     if k == 0 {
         scale(beta, c);
         return;
+    }
+    if m == 1 && b.col_stride == 1 {
+        // A copy of B into packed panels would cost more than the product.
+        if E::run_row(isa, alpha, a, b, beta, c.reborrow()) {
+            return;
+        }
     }
     let parallel = rayon::current_num_threads() > 1 && 2 * m * k * n >= min_flops;
     E::run_kernel(isa, alpha, a, b, beta, c, parallel);

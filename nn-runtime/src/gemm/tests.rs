@@ -141,7 +141,8 @@ fn every_isa_matches_naive_exactly_on_awkward_shapes_and_layouts() {
 
 #[test]
 fn every_isa_matches_naive_exactly_across_block_edges() {
-    // MC (64, 96, 128) +- 1, KC (256) +- 1, NC (1024) + 1.
+    // MC (64, 96, 128) +- 1, KC (256) +- 1, NC (1024) + 1, and single rows (the
+    // packing-free row product) wide enough for its eight-vector chunks.
     let shapes: &[(usize, usize, usize)] = if fast() {
         &[(65, 257, 33)]
     } else {
@@ -152,6 +153,8 @@ fn every_isa_matches_naive_exactly_across_block_edges() {
             (129, 513, 65),
             (3, 40, 1025),
             (127, 256, 1),
+            (1, 784, 128),
+            (1, 300, 150),
         ]
     };
     let mut rng = SeededRng::new(7);

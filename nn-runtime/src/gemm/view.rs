@@ -174,6 +174,14 @@ impl<'a, E> MatMut<'a, E> {
     pub fn cols(&self) -> usize {
         self.cols
     }
+
+    /// The same view, borrowed for a shorter time.
+    pub(super) fn reborrow(&mut self) -> MatMut<'_, E> {
+        MatMut {
+            data: self.data,
+            ..*self
+        }
+    }
 }
 
 /// Elements a strided view spans, from its first to its last element.
