@@ -1,3 +1,4 @@
+use super::kernel::MicroKernel;
 use super::*;
 use crate::rng::SeededRng;
 
@@ -235,4 +236,77 @@ fn mismatched_shapes_name_both() {
         0.0,
         MatMut::row_major(&mut c, 2, 2),
     );
+}
+
+/// One microkernel alone: every tile size up to MR x NR, packed and in-place
+/// B~, a few depths and alpha/beta pairs, against the naive sum, bit for bit.
+fn check_kernel<K: MicroKernel<f32>>(name: &str) {
+    let mut rng = SeededRng::new(11);
+    for k in [1, 2, 7, 33] {
+        let a = small_ints(&mut rng, k * K::MR);
+        for ldb in [K::NR, K::NR + 5] {
+            let b = small_ints(&mut rng, (k - 1) * ldb + K::NR);
+            for m in 1..=K::MR {
+                for n in 1..=K::NR {
+                    for (alpha, beta) in SCALARS {
+                        let rsc = n + 3;
+                        let c0 = if beta == 0.0 {
+                            vec![f32::NAN; m * rsc]
+                        } else {
+                            small_ints(&mut rng, m * rsc)
+                        };
+                        let mut want = c0.clone();
+                        for i in 0..m {
+                            for j in 0..n {
+                                let dot: f32 =
+                                    (0..k).map(|p| a[p * K::MR + i] * b[p * ldb + j]).sum();
+                                let old = if beta == 0.0 {
+                                    0.0
+                                } else {
+                                    beta * want[i * rsc + j]
+                                };
+                                want[i * rsc + j] = alpha * dot + old;
+                            }
+                        }
+                        let mut got = c0;
+                        // SAFETY: the test runs only kernels whose ISA was detected; the
+                        // panels hold k * MR and (k - 1) * ldb + NR floats; `got` holds
+                        // m rows of n columns, rsc apart, unaliased.
+                        unsafe {
+                            K::tile(k, alpha, &a, &b, ldb, beta, got.as_mut_ptr(), rsc, m, n);
+                        }
+                        for i in 0..m {
+                            assert_eq!(
+                                got[i * rsc..i * rsc + n],
+                                want[i * rsc..i * rsc + n],
+                                "{name} k={k} ldb={ldb} m={m} n={n} alpha={alpha} beta={beta}"
+                            );
+                            assert!(
+                                got[i * rsc + n..(i + 1) * rsc]
+                                    .iter()
+                                    .all(|v| v.is_nan() || beta != 0.0)
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn each_microkernel_alone_matches_naive_exactly() {
+    let available = isas();
+    if available.contains(&Isa::Fallback) {
+        check_kernel::<super::kernel_fallback::Fallback>("fallback");
+    }
+    #[cfg(target_arch = "x86_64")]
+    {
+        if available.contains(&Isa::Avx2Fma) {
+            check_kernel::<super::kernel_avx2::Avx2Fma>("avx2");
+        }
+        if available.contains(&Isa::Avx512) {
+            check_kernel::<super::kernel_avx512::Avx512>("avx512");
+        }
+    }
 }
