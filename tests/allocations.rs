@@ -53,6 +53,17 @@ fn allocations_during(f: impl FnOnce()) -> usize {
 
 #[test]
 fn steady_state_training_steps_and_inference_allocate_nothing() {
+    // A pool of one thread, built before anything is measured: the global rayon
+    // pool would otherwise start its threads lazily, and their start-up
+    // allocations could land inside the measured window.
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap();
+    pool.install(measure);
+}
+
+fn measure() {
     let control = allocations_during(|| drop(std::hint::black_box(Vec::<u8>::with_capacity(8))));
     assert_eq!(
         control, 1,

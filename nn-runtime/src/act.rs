@@ -22,6 +22,10 @@ pub trait Activation: Copy + Default + std::fmt::Debug + Send + Sync + 'static {
     /// The name used in `network!` (`relu`, `softmax`, ...).
     const NAME: &'static str;
 
+    /// Whether each output depends on its own input only, so the activation
+    /// can be fused into the write-back of a matrix product (false for softmax).
+    const ELEMENTWISE: bool = true;
+
     /// Replaces each pre-activation `z` in `values` by `f(z)`; rows are `width` long.
     fn forward<E: Element>(values: &mut [E], width: usize);
 
@@ -152,6 +156,7 @@ pub struct Softmax;
 
 impl Activation for Softmax {
     const NAME: &'static str = "softmax";
+    const ELEMENTWISE: bool = false;
     fn forward<E: Element>(values: &mut [E], width: usize) {
         for row in values.chunks_exact_mut(width) {
             softmax_row(row);

@@ -19,7 +19,7 @@ use rayon::prelude::*;
 use super::kernel::MicroKernel;
 use super::pack::{pack_a, pack_b};
 use super::view::span_len;
-use super::{FlushDenormals, MatMut, MatRef};
+use super::{Epilogue, FlushDenormals, MatMut, MatRef};
 
 /// Up to this many `MR`-row panels of `A`, a row-major `B` is not packed
 /// (32 rows for the AVX-512 kernel: the batch-32 forward product of a dense
@@ -67,6 +67,7 @@ pub(super) unsafe fn run<E: PackBuffers, K: MicroKernel<E>>(
     beta: E,
     c: MatMut<'_, E>,
     parallel: bool,
+    epilogue: Epilogue<'_, E>,
 ) {
     let (m, k, n) = (a.rows, a.cols, b.cols);
     let row_stride = c.row_stride;
@@ -92,9 +93,11 @@ pub(super) unsafe fn run<E: PackBuffers, K: MicroKernel<E>>(
                     K::NR,
                     b_packed,
                 );
+                let last_depth = pc + kc == k;
                 let block = Block {
                     alpha,
                     beta,
+                    epilogue: if last_depth { epilogue } else { Epilogue::NONE },
                     a: a.block(0, pc, m, kc),
                     b: b.block(pc, jc, kc, nc),
                     in_place,
@@ -127,6 +130,8 @@ pub(super) unsafe fn run<E: PackBuffers, K: MicroKernel<E>>(
 struct Block<'a, E> {
     alpha: E,
     beta: E,
+    /// Applied to each tile after the last depth block has been added in.
+    epilogue: Epilogue<'a, E>,
     /// All rows of `A`, the `kc` columns of this depth block.
     a: MatRef<'a, E>,
     /// The `kc x nc` block of `B`.
@@ -187,6 +192,9 @@ impl<E: PackBuffers> Block<'_, E> {
                             n_tile,
                         );
                     }
+                    let col0 = self.columns.start + j;
+                    self.epilogue
+                        .apply(tile, m_tile, n_tile, self.row_stride, col0);
                 }
             }
         });

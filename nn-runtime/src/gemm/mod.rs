@@ -31,6 +31,7 @@
 mod denormals;
 mod dispatch;
 mod driver;
+mod epilogue;
 mod kernel;
 #[cfg(target_arch = "x86_64")]
 mod kernel_avx2;
@@ -45,6 +46,7 @@ mod view;
 
 pub use denormals::FlushDenormals;
 pub use dispatch::{Isa, isa};
+pub use epilogue::Epilogue;
 pub use peak::{fma_burst, fma_burst_flops};
 pub use view::{MatMut, MatRef};
 
@@ -73,6 +75,7 @@ pub trait GemmScalar: num_traits::Float + Send + Sync + 'static {
     /// Runs `C = alpha * A * B + beta * C` with `isa`'s kernel (`f64` always
     /// uses the portable one); shapes already checked, `m, n, k > 0`.
     #[doc(hidden)]
+    #[allow(clippy::too_many_arguments)]
     fn run_kernel(
         isa: Isa,
         alpha: Self,
@@ -81,9 +84,11 @@ pub trait GemmScalar: num_traits::Float + Send + Sync + 'static {
         beta: Self,
         c: MatMut<'_, Self>,
         parallel: bool,
+        epilogue: Epilogue<'_, Self>,
     );
 }
 
+#[allow(clippy::too_many_arguments)]
 impl GemmScalar for f32 {
     fn run_row(
         isa: Isa,
@@ -137,26 +142,30 @@ impl GemmScalar for f32 {
         beta: f32,
         c: MatMut<'_, f32>,
         parallel: bool,
+        epilogue: Epilogue<'_, f32>,
     ) {
         match isa {
             // SAFETY: `Isa::Avx512` is only produced after detecting AVX-512F on this CPU.
             #[cfg(target_arch = "x86_64")]
             Isa::Avx512 => unsafe {
-                driver::run::<f32, kernel_avx512::Avx512>(alpha, a, b, beta, c, parallel)
+                driver::run::<f32, kernel_avx512::Avx512>(alpha, a, b, beta, c, parallel, epilogue)
             },
             // SAFETY: `Isa::Avx2Fma` is only produced after detecting AVX2 and FMA.
             #[cfg(target_arch = "x86_64")]
             Isa::Avx2Fma => unsafe {
-                driver::run::<f32, kernel_avx2::Avx2Fma>(alpha, a, b, beta, c, parallel)
+                driver::run::<f32, kernel_avx2::Avx2Fma>(alpha, a, b, beta, c, parallel, epilogue)
             },
             // SAFETY: the portable kernel needs no CPU feature.
             _ => unsafe {
-                driver::run::<f32, kernel_fallback::Fallback>(alpha, a, b, beta, c, parallel)
+                driver::run::<f32, kernel_fallback::Fallback>(
+                    alpha, a, b, beta, c, parallel, epilogue,
+                )
             },
         }
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 impl GemmScalar for f64 {
     fn run_row(
         _isa: Isa,
@@ -177,9 +186,12 @@ impl GemmScalar for f64 {
         beta: f64,
         c: MatMut<'_, f64>,
         parallel: bool,
+        epilogue: Epilogue<'_, f64>,
     ) {
         // SAFETY: the portable kernel needs no CPU feature.
-        unsafe { driver::run::<f64, kernel_fallback::Fallback>(alpha, a, b, beta, c, parallel) }
+        unsafe {
+            driver::run::<f64, kernel_fallback::Fallback>(alpha, a, b, beta, c, parallel, epilogue)
+        }
     }
 }
 
@@ -208,12 +220,51 @@ pub fn gemm<E: GemmScalar>(
     beta: E,
     c: MatMut<'_, E>,
 ) {
-    gemm_on(isa(), PARALLEL_MIN_FLOPS, alpha, a, b, beta, c);
+    gemm_on(
+        isa(),
+        PARALLEL_MIN_FLOPS,
+        alpha,
+        a,
+        b,
+        beta,
+        c,
+        Epilogue::NONE,
+    );
 }
 
-/// [`gemm`] with a given kernel family, splitting over the rayon pool from
-/// `min_flops` operations up.
+/// [`gemm`], then `C = map(C + bias)` applied to each tile as it is written
+/// (see [`Epilogue`]).
+///
+/// # Panics
+///
+/// When the shapes disagree, or the bias is not one value per column of `C`.
+///
+/// # Examples
+///
+/// See [`Epilogue`].
 #[track_caller]
+pub fn gemm_fused<E: GemmScalar>(
+    alpha: E,
+    a: MatRef<'_, E>,
+    b: MatRef<'_, E>,
+    beta: E,
+    c: MatMut<'_, E>,
+    epilogue: Epilogue<'_, E>,
+) {
+    if let Some(bias) = epilogue.bias {
+        assert_eq!(
+            bias.len(),
+            c.cols,
+            "the bias needs one value per column of C"
+        );
+    }
+    gemm_on(isa(), PARALLEL_MIN_FLOPS, alpha, a, b, beta, c, epilogue);
+}
+
+/// [`gemm_fused`] with a given kernel family, splitting over the rayon pool
+/// from `min_flops` operations up.
+#[track_caller]
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn gemm_on<E: GemmScalar>(
     isa: Isa,
     min_flops: usize,
@@ -222,6 +273,7 @@ pub(crate) fn gemm_on<E: GemmScalar>(
     b: MatRef<'_, E>,
     beta: E,
     mut c: MatMut<'_, E>,
+    epilogue: Epilogue<'_, E>,
 ) {
     assert!(
         a.cols == b.rows && a.rows == c.rows && b.cols == c.cols,
@@ -238,17 +290,19 @@ pub(crate) fn gemm_on<E: GemmScalar>(
         return;
     }
     if k == 0 {
-        scale(beta, c);
+        scale(beta, c.reborrow());
+        epilogue.apply(c.data, m, n, c.row_stride, 0);
         return;
     }
     if m == 1 && b.col_stride == 1 {
         // A copy of B into packed panels would cost more than the product.
         if E::run_row(isa, alpha, a, b, beta, c.reborrow()) {
+            epilogue.apply(c.data, 1, n, c.row_stride, 0);
             return;
         }
     }
     let parallel = rayon::current_num_threads() > 1 && 2 * m * k * n >= min_flops;
-    E::run_kernel(isa, alpha, a, b, beta, c, parallel);
+    E::run_kernel(isa, alpha, a, b, beta, c, parallel, epilogue);
 }
 
 /// `C = beta * C`, writing zeros without reading when `beta == 0`.

@@ -92,6 +92,7 @@ fn check_one(
         b,
         beta,
         MatMut::new(&mut got, m, n, ldc),
+        Epilogue::NONE,
     );
     for i in 0..m {
         assert_eq!(
@@ -307,6 +308,60 @@ fn each_microkernel_alone_matches_naive_exactly() {
         }
         if available.contains(&Isa::Avx512) {
             check_kernel::<super::kernel_avx512::Avx512>("avx512");
+        }
+    }
+}
+
+fn relu(row: &mut [f32]) {
+    row.iter_mut().for_each(|v| *v = v.max(0.0));
+}
+
+#[test]
+fn fused_bias_and_map_equal_the_separate_passes() {
+    let mut rng = SeededRng::new(21);
+    for isa in isas() {
+        for (m, k, n) in [
+            (1, 40, 150),
+            (5, 3, 7),
+            (32, 300, 130),
+            (129, 257, 33),
+            (3, 0, 4),
+        ] {
+            let a = small_ints(&mut rng, m * k);
+            let b = small_ints(&mut rng, k * n);
+            let bias = small_ints(&mut rng, n);
+            let (a, b) = (MatRef::row_major(&a, m, k), MatRef::row_major(&b, k, n));
+            let mut want = vec![f32::NAN; m * n];
+            gemm_on(
+                isa,
+                PARALLEL_MIN_FLOPS,
+                1.0,
+                a,
+                b,
+                0.0,
+                MatMut::row_major(&mut want, m, n),
+                Epilogue::NONE,
+            );
+            for row in want.chunks_mut(n) {
+                row.iter_mut().zip(&bias).for_each(|(v, b)| *v += b);
+                relu(row);
+            }
+            let mut got = vec![f32::NAN; m * n];
+            let epilogue = Epilogue {
+                bias: Some(&bias),
+                map: Some(relu),
+            };
+            gemm_on(
+                isa,
+                0,
+                1.0,
+                a,
+                b,
+                0.0,
+                MatMut::row_major(&mut got, m, n),
+                epilogue,
+            );
+            assert_eq!(got, want, "{isa:?} m={m} k={k} n={n}");
         }
     }
 }

@@ -14,7 +14,7 @@ use std::marker::PhantomData;
 
 use super::{Layer, expect_len};
 use crate::act::Activation;
-use crate::gemm::{MatMut, MatRef, gemm};
+use crate::gemm::{Epilogue, MatMut, MatRef, gemm, gemm_fused};
 use crate::params::no_tensor;
 use crate::rng::SeededRng;
 use crate::shape::Flat;
@@ -173,13 +173,23 @@ impl<const IN: usize, const OUT: usize, A: Activation, E: Element> Layer<E>
         expect_len("dense output", y.len(), batch, OUT);
         let x = MatRef::row_major(x, batch, IN);
         let w = MatRef::row_major(&self.params.weight, IN, OUT);
-        gemm(E::one(), x, w, E::zero(), MatMut::row_major(y, batch, OUT));
-        for row in y.chunks_exact_mut(OUT) {
-            for (v, &b) in row.iter_mut().zip(&self.params.bias) {
-                *v += b;
-            }
+        // Bias and an element-wise activation are applied as each tile of Y is
+        // written; a softmax needs whole rows, so it runs after.
+        let epilogue = Epilogue {
+            bias: Some(&self.params.bias),
+            map: A::ELEMENTWISE.then_some(elementwise::<A, E>),
+        };
+        gemm_fused(
+            E::one(),
+            x,
+            w,
+            E::zero(),
+            MatMut::row_major(y, batch, OUT),
+            epilogue,
+        );
+        if !A::ELEMENTWISE {
+            A::forward(y, OUT);
         }
-        A::forward(y, OUT);
     }
 
     fn backward(
@@ -222,6 +232,11 @@ impl<const IN: usize, const OUT: usize, A: Activation, E: Element> Layer<E>
             );
         }
     }
+}
+
+/// An element-wise activation applied to a run of values, as a GEMM epilogue.
+fn elementwise<A: Activation, E: Element>(values: &mut [E]) {
+    A::forward(values, values.len());
 }
 
 #[cfg(test)]
