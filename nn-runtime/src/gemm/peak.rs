@@ -27,7 +27,7 @@ pub fn fma_burst_flops(isa: Isa, iterations: usize) -> usize {
     2 * CHAINS * lanes * iterations
 }
 
-/// Runs `iterations` rounds of [`CHAINS`] independent vector FMAs on the
+/// Runs `iterations` rounds of 24 independent vector FMAs on the
 /// kernel family [`isa()`] chose and returns a value depending on all of them
 /// (so the work cannot be optimised away).
 ///
