@@ -21,7 +21,9 @@
 //! 48 KiB L1; an `A~` block (128 x 256 floats, 128 KiB) sits in L2 and a `B~`
 //! block (1 MiB) in L2/L3, the proportions of BLIS's Skylake-X configuration.
 //! Products of at least [`PARALLEL_MIN_FLOPS`] split their row blocks over the
-//! current rayon pool.
+//! current rayon pool. A single row of `A` times a row-major `B` (batch-1
+//! inference) skips packing altogether, and [`gemm_fused`] applies a bias and
+//! an element-wise activation ([`Epilogue`]) to each tile as it is written.
 //!
 //! BLAS semantics: with `beta == 0` the old contents of `C` are never read (a
 //! `C` full of NaN does not leak), `k == 0` gives `C = beta * C`, and an empty
