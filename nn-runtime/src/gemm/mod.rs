@@ -53,11 +53,12 @@ pub use peak::{fma_burst, fma_burst_flops};
 pub use view::{MatMut, MatRef};
 
 /// Products below this many floating-point operations (`2 * m * k * n`) run on
-/// the calling thread. Splitting by rows makes every task pack all of `B`, so
-/// on the MNIST MLP's products (batch 32 and 128, 784 x 128) two threads were
-/// measured slower than one (1.4 s against 0.76 s per epoch at batch 32); only
-/// products well above those sizes gain.
-pub const PARALLEL_MIN_FLOPS: usize = 1 << 26;
+/// the calling thread; above it, row blocks of `C` go to the rayon pool (with
+/// `B~` packed once and shared). Measured on the MNIST MLP with 2 threads
+/// against 1 (whole `examples/bench` runs): at 4 MFLOP the batch-32
+/// weight-gradient product (6.4 MFLOP) split and the run was 8% slower; at
+/// 16 MFLOP only batch-128 products split and 2 threads were about 1% faster.
+pub const PARALLEL_MIN_FLOPS: usize = 1 << 24;
 
 /// Scalars with GEMM kernels: `f32` (a microkernel per ISA) and `f64` (the
 /// portable kernel, for gradient checks).
