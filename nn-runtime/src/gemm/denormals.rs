@@ -2,8 +2,9 @@
 //!
 //! Training drives many values (Adam's moments, gradients of weights fed by
 //! always-blank pixels) through the subnormal range, where x86 arithmetic is
-//! up to a hundred times slower. With FTZ/DAZ set, such values count as zero:
-//! on the MNIST MLP an epoch went from 0.73-1.16 s to 0.45 s on one core, with
+//! much slower (microcode assists). With FTZ/DAZ set, such values count as zero:
+//! on the MNIST MLP (`examples/mnist --threads 1`, when this was introduced)
+//! an epoch went from 0.73-1.16 s to 0.45 s on one core, with
 //! the same losses to four digits. TensorFlow trains this way by default;
 //! PyTorch offers it as `torch.set_flush_denormal(True)`.
 //!

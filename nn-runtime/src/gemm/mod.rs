@@ -64,16 +64,19 @@ pub const PARALLEL_MIN_FLOPS: usize = 1 << 24;
 /// portable kernel, for gradient checks).
 pub trait GemmScalar: num_traits::Float + Send + Sync + 'static {
     /// For a single row of `A` and a row-major `B`: runs the packing-free row
-    /// product and returns `true`, or returns `false` when `isa` has none.
+    /// product and returns `true`, or returns `false` when there is none for
+    /// this scalar and `isa` (only the `f32` SIMD kernels have one).
     #[doc(hidden)]
     fn run_row(
-        isa: Isa,
-        alpha: Self,
-        a: MatRef<'_, Self>,
-        b: MatRef<'_, Self>,
-        beta: Self,
-        c: MatMut<'_, Self>,
-    ) -> bool;
+        _isa: Isa,
+        _alpha: Self,
+        _a: MatRef<'_, Self>,
+        _b: MatRef<'_, Self>,
+        _beta: Self,
+        _c: MatMut<'_, Self>,
+    ) -> bool {
+        false
+    }
 
     /// Runs `C = alpha * A * B + beta * C` with `isa`'s kernel (`f64` always
     /// uses the portable one); shapes already checked, `m, n, k > 0`.
@@ -170,17 +173,6 @@ impl GemmScalar for f32 {
 
 #[allow(clippy::too_many_arguments)]
 impl GemmScalar for f64 {
-    fn run_row(
-        _isa: Isa,
-        _alpha: f64,
-        _a: MatRef<'_, f64>,
-        _b: MatRef<'_, f64>,
-        _beta: f64,
-        _c: MatMut<'_, f64>,
-    ) -> bool {
-        false
-    }
-
     fn run_kernel(
         _isa: Isa,
         alpha: f64,

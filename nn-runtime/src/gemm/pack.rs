@@ -11,7 +11,8 @@ use super::MatRef;
 /// Packs the `mc x kc` block `a` into `out` as `ceil(mc / mr)` micropanels.
 pub(super) fn pack_a<E: num_traits::Float>(a: MatRef<'_, E>, mr: usize, out: &mut Vec<E>) {
     let (mc, kc) = (a.rows, a.cols);
-    fit(out, mc.div_ceil(mr) * mr * kc);
+    // Resizing reuses the buffer's capacity: no allocation once it has grown.
+    out.resize(mc.div_ceil(mr) * mr * kc, E::zero());
     for (panel, dst) in out.chunks_exact_mut(mr * kc).enumerate() {
         let i0 = panel * mr;
         let height = mr.min(mc - i0);
@@ -44,7 +45,7 @@ pub(super) fn pack_a<E: num_traits::Float>(a: MatRef<'_, E>, mr: usize, out: &mu
 /// Packs the `kc x nc` block `b` into `out` as `ceil(nc / nr)` micropanels.
 pub(super) fn pack_b<E: num_traits::Float>(b: MatRef<'_, E>, nr: usize, out: &mut Vec<E>) {
     let (kc, nc) = (b.rows, b.cols);
-    fit(out, nc.div_ceil(nr) * nr * kc);
+    out.resize(nc.div_ceil(nr) * nr * kc, E::zero());
     for (panel, dst) in out.chunks_exact_mut(nr * kc).enumerate() {
         let j0 = panel * nr;
         let width = nr.min(nc - j0);
@@ -70,11 +71,6 @@ pub(super) fn pack_b<E: num_traits::Float>(b: MatRef<'_, E>, nr: usize, out: &mu
             }
         }
     }
-}
-
-/// Sets `buffer`'s length; allocates only when it must grow past its capacity.
-fn fit<E: num_traits::Float>(buffer: &mut Vec<E>, len: usize) {
-    buffer.resize(len, E::zero());
 }
 
 #[cfg(test)]

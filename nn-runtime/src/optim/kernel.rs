@@ -1,9 +1,11 @@
 //! The Adam update of one tensor, compiled once per instruction set.
 //!
 //! The loop is plain Rust; compiling it with AVX-512 or AVX2 enabled lets the
-//! compiler use 16- or 8-lane square roots and divisions, about three times
-//! the throughput of the baseline build. No floating-point contraction or
-//! reassociation is allowed, so every variant gives the same bits.
+//! compiler use 16- or 8-lane square roots and divisions. On the MNIST MLP's
+//! 101,770 parameters the update took 54 us instead of 63 us when this was
+//! introduced: the hardware divider, not the loop, bounds it (the whole step
+//! is `cargo bench --bench mlp -- mlp_train_step`). No floating-point
+//! contraction or reassociation is allowed, so every variant gives the same bits.
 #![allow(unsafe_code)]
 
 use crate::gemm::{Isa, isa};
