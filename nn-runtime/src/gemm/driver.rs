@@ -2,11 +2,17 @@
 //!
 //! ```text
 //! for jc in 0..n step NC          B block columns
-//!   for pc in 0..k step KC        depth; pack B[pc.., jc..] into B~ (once, shared)
+//!   for pc in 0..k step KC        depth; pack B[pc.., jc..] into B~ (once, shared; L2)
 //!     for ic in 0..m step MC      A block rows; pack A[ic.., pc..] into A~ (per task)
-//!       for jr in 0..nc step NR   micropanel of B~, stays in L1
-//!         for ir in 0..mc step MR micropanel of A~ -> kernel -> tile of C
+//!       for ir in 0..mc step MR   micropanel of A~, stays in L1
+//!         for jr in 0..nc step NR micropanel of B~, streamed from L2 -> kernel -> tile
 //! ```
+//!
+//! The broadcast operand (`A~`, `MR` values a depth) stays in L1 and the
+//! vector operand streams, as in BLIS's Skylake-X sgemm (whose column-major
+//! tiles are ours transposed). Measured on square 1024 with the AVX-512
+//! kernel, this order with prefetching ran at 136 GFLOP/s against 126 for the
+//! other one.
 //!
 //! The IC loop runs on the rayon pool when the caller asks for it. Packing
 //! buffers are per thread and reused, so a steady stream of products of the
@@ -22,8 +28,11 @@ use super::view::span_len;
 use super::{Epilogue, FlushDenormals, MatMut, MatRef};
 
 /// Up to this many `MR`-row panels of `A`, a row-major `B` is not packed
-/// (32 rows for the AVX-512 kernel: the batch-32 forward product of a dense
-/// layer went from 78 to 91 GFLOP/s in `cargo bench -p nn-runtime --bench gemm`).
+/// (48 rows for the AVX-512 kernel; with its earlier 8-row tiles, the batch-32
+/// forward product of a dense layer went from 78 to 91 GFLOP/s in
+/// `cargo bench -p nn-runtime --bench gemm`). A row-major `B` narrower than
+/// one tile is never packed: the 32 x 128 x 10 output layer went from 18 to
+/// 20 GFLOP/s.
 const IN_PLACE_MAX_ROWS_PER_MR: usize = 4;
 
 /// Scalars with per-thread packing buffers.
@@ -73,26 +82,21 @@ pub(super) unsafe fn run<E: PackBuffers, K: MicroKernel<E>>(
     let row_stride = c.row_stride;
     let c_data = &mut c.data[..span_len(m, n, row_stride, 1)];
     let flush = FlushDenormals::is_enabled();
+    // Equal depth blocks: 784 deep is 4 x 196, not 3 x 256 + 16.
+    let depth_block = k.div_ceil(k.div_ceil(K::KC));
+    // With few rows of A, or a B narrower than one tile, packing B costs more
+    // than it saves: a row-major B is then read in place. With many rows, B~ is
+    // reused often, and packing avoids strided reads that alias in cache.
+    let b_in_place = b.col_stride == 1 && (m <= IN_PLACE_MAX_ROWS_PER_MR * K::MR || n < K::NR);
     E::with_buffer(1, |b_packed| {
         for jc in (0..n).step_by(K::NC) {
             let nc = K::NC.min(n - jc);
-            for pc in (0..k).step_by(K::KC) {
-                let kc = K::KC.min(k - pc);
+            for pc in (0..k).step_by(depth_block) {
+                let kc = depth_block.min(k - pc);
                 let beta = if pc == 0 { beta } else { E::one() };
-                // With few rows of A, packing B costs more than it saves: a
-                // row-major B is then read in place for its full-width micropanels
-                // and only the ragged right edge is packed. With many rows, B~ is
-                // reused often, and packing avoids strided reads that alias in cache.
-                let in_place = if b.col_stride == 1 && m <= IN_PLACE_MAX_ROWS_PER_MR * K::MR {
-                    nc / K::NR * K::NR
-                } else {
-                    0
-                };
-                pack_b(
-                    b.block(pc, jc + in_place, kc, nc - in_place),
-                    K::NR,
-                    b_packed,
-                );
+                if !b_in_place {
+                    pack_b(b.block(pc, jc, kc, nc), K::NR, b_packed);
+                }
                 let last_depth = pc + kc == k;
                 let block = Block {
                     alpha,
@@ -100,7 +104,7 @@ pub(super) unsafe fn run<E: PackBuffers, K: MicroKernel<E>>(
                     epilogue: if last_depth { epilogue } else { Epilogue::NONE },
                     a: a.block(0, pc, m, kc),
                     b: b.block(pc, jc, kc, nc),
-                    in_place,
+                    b_in_place,
                     b_packed,
                     columns: jc..jc + nc,
                     row_stride,
@@ -136,9 +140,9 @@ struct Block<'a, E> {
     a: MatRef<'a, E>,
     /// The `kc x nc` block of `B`.
     b: MatRef<'a, E>,
-    /// Columns `..in_place` of the block are read from `b` directly.
-    in_place: usize,
-    /// Micropanels of columns `in_place..` of the block.
+    /// Whether the block is read from `b` directly rather than from `b_packed`.
+    b_in_place: bool,
+    /// Micropanels of the block, when it is packed.
     b_packed: &'a [E],
     columns: std::ops::Range<usize>,
     row_stride: usize,
@@ -157,24 +161,24 @@ impl<E: PackBuffers> Block<'_, E> {
         let nc = self.columns.len();
         E::with_buffer(0, |a_packed| {
             pack_a(self.a.block(row0, 0, mc, kc), K::MR, a_packed);
-            for j in (0..nc).step_by(K::NR) {
-                let n_tile = K::NR.min(nc - j);
-                let (b_panel, ldb) = if j < self.in_place {
-                    (&self.b.data[j..], self.b.row_stride)
-                } else {
-                    let start = (j - self.in_place) * kc;
-                    (&self.b_packed[start..start + K::NR * kc], K::NR)
-                };
-                for (ir, a_panel) in a_packed.chunks_exact(K::MR * kc).enumerate() {
-                    let i = ir * K::MR;
-                    let m_tile = K::MR.min(mc - i);
+            for (ir, a_panel) in a_packed.chunks_exact(K::MR * kc).enumerate() {
+                let i = ir * K::MR;
+                let m_tile = K::MR.min(mc - i);
+                for j in (0..nc).step_by(K::NR) {
+                    let n_tile = K::NR.min(nc - j);
+                    let (b_panel, ldb) = if self.b_in_place {
+                        (&self.b.data[j..], self.b.row_stride)
+                    } else {
+                        let start = j * kc;
+                        (&self.b_packed[start..start + K::NR * kc], K::NR)
+                    };
                     let start = i * self.row_stride + self.columns.start + j;
                     let needed = span_len(m_tile, n_tile, self.row_stride, 1);
                     let tile = &mut c_rows[start..start + needed];
                     // SAFETY: the caller guarantees the CPU runs `K`. The A~ panel is
                     // kc * MR long. A packed B~ panel is kc * NR long with ldb = NR; an
-                    // in-place one is a full-width panel of the row-major block, so
-                    // (kc - 1) * ldb + NR elements follow its start. `tile` is a unique
+                    // in-place one starts at column j of the row-major block, so
+                    // (kc - 1) * ldb + n_tile elements follow its start. `tile` is a unique
                     // borrow holding the m_tile x n_tile tile with rows row_stride
                     // apart (its length is that span), 1 <= m_tile <= MR and
                     // 1 <= n_tile <= NR.

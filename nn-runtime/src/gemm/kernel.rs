@@ -26,8 +26,9 @@ pub(super) trait MicroKernel<E> {
     /// # Safety
     ///
     /// - the running CPU supports this kernel's target features;
-    /// - `a.len() >= k * MR` and `b.len() >= (k - 1) * ldb + NR`, `ldb >= NR`
-    ///   (row `p` of the `B~` micropanel starts at `b[p * ldb]`);
+    /// - `a.len() >= k * MR` and `b.len() >= (k - 1) * ldb + n`, `ldb >= n`
+    ///   (row `p` of the `B~` micropanel starts at `b[p * ldb]`; only its first
+    ///   `n` columns are read, so an unpadded `B` can be read in place);
     /// - `c` is valid for reads and writes of an `m x n` tile whose rows are
     ///   `rsc` elements apart and whose columns are contiguous, with
     ///   `1 <= m <= MR` and `1 <= n <= NR`, and nothing else aliases it;

@@ -29,7 +29,7 @@ impl<E: num_traits::Float> MicroKernel<E> for Fallback {
     ) {
         let mut acc = [E::zero(); MR * NR];
         for (p, a) in a.chunks_exact(MR).take(k).enumerate() {
-            let b = &b[p * ldb..p * ldb + NR];
+            let b = &b[p * ldb..p * ldb + n];
             for (i, &a) in a.iter().enumerate() {
                 for (j, &b) in b.iter().enumerate() {
                     acc[i * NR + j] = acc[i * NR + j] + a * b;

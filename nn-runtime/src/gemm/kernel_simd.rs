@@ -30,7 +30,8 @@ macro_rules! simd_kernel {
         $name:ident, $tile:ident, $row:ident, feature = $feature:literal, vector = $vec:ty,
         lanes = $lanes:literal, mr = $mr:literal, mc = $mc:literal,
         setzero = $setzero:path, loadu = $loadu:path, storeu = $storeu:path,
-        set1 = $set1:path, fmadd = $fmadd:path, mul = $mul:path, add = $add:path $(,)?
+        set1 = $set1:path, fmadd = $fmadd:path, mul = $mul:path, add = $add:path,
+        load_first = $load_first:path $(,)?
     ) => {
         $(#[$doc])*
         pub(super) struct $name;
@@ -58,34 +59,59 @@ macro_rules! simd_kernel {
                 // SAFETY: the caller guarantees the CPU has this kernel's features and
                 // the rest of the contract; each instance covers m rows and n columns.
                 unsafe {
-                    match (m, n <= $lanes) {
-                        (1, true) => $tile::<1, 1, 4>(args),
-                        (1, false) => $tile::<1, 2, 4>(args),
-                        (2, true) => $tile::<2, 1, 2>(args),
-                        (2, false) => $tile::<2, 2, 2>(args),
-                        (3 | 4, true) => $tile::<4, 1, 1>(args),
-                        (3 | 4, false) => $tile::<4, 2, 1>(args),
-                        (_, true) => $tile::<$mr, 1, 1>(args),
-                        (_, false) => $tile::<$mr, 2, 1>(args),
+                    match (m, n <= $lanes, n % $lanes != 0) {
+                        (1, true, tail) => tile_with_tail::<1, 1, 4>(tail, args),
+                        (1, false, tail) => tile_with_tail::<1, 2, 4>(tail, args),
+                        (2, true, tail) => tile_with_tail::<2, 1, 2>(tail, args),
+                        (2, false, tail) => tile_with_tail::<2, 2, 2>(tail, args),
+                        (3 | 4, true, tail) => tile_with_tail::<4, 1, 1>(tail, args),
+                        (3 | 4, false, tail) => tile_with_tail::<4, 2, 1>(tail, args),
+                        (5..=8, true, tail) if $mr > 8 => tile_with_tail::<8, 1, 1>(tail, args),
+                        (5..=8, false, tail) if $mr > 8 => tile_with_tail::<8, 2, 1>(tail, args),
+                        (_, true, tail) => tile_with_tail::<$mr, 1, 1>(tail, args),
+                        (_, false, tail) => tile_with_tail::<$mr, 2, 1>(tail, args),
                     }
                 }
             }
         }
 
+        /// The `R x (V * LANES)` tile, reading only `n` columns of `B~` when `tail`
+        /// (`n` is not a whole number of vectors).
+        ///
+        /// # Safety
+        ///
+        /// `MicroKernel::tile`'s contract.
+        #[inline(always)]
+        unsafe fn tile_with_tail<const R: usize, const V: usize, const U: usize>(
+            tail: bool,
+            args: TileArgs<'_>,
+        ) {
+            // SAFETY: forwarded from the caller.
+            unsafe {
+                if tail {
+                    $tile::<R, V, U, true>(args)
+                } else {
+                    $tile::<R, V, U, false>(args)
+                }
+            }
+        }
+
         /// An `R x (V * LANES)` tile, `m <= R`, `n <= V * LANES`; `MicroKernel::tile`'s
-        /// contract. Short tiles have few independent accumulator chains, so they keep
+        /// contract. With `TAIL`, the last vector of each `B~` row is read with a mask
+        /// to its `n % LANES` columns, so an unpadded `B` can be read in place. Short tiles have few independent accumulator chains, so they keep
         /// `U` sets of accumulators over interleaved depths (summed at the end) to
         /// hide the FMA latency.
         #[target_feature(enable = $feature)]
-        unsafe fn $tile<const R: usize, const V: usize, const U: usize>(
+        unsafe fn $tile<const R: usize, const V: usize, const U: usize, const TAIL: bool>(
             (k, alpha, a, b, ldb, beta, c, rsc, m, n): TileArgs<'_>,
         ) {
             const MR: usize = $mr;
             const LANES: usize = $lanes;
             const NR: usize = 2 * LANES;
+            const PREFETCH_ROWS: usize = 8;
             debug_assert!(m <= R && n <= V * LANES);
             assert!(
-                a.len() >= k * MR && (k == 0 || b.len() >= (k - 1) * ldb + V * LANES),
+                a.len() >= k * MR && (k == 0 || b.len() >= (k - 1) * ldb + n),
                 "micropanels too short for depth {k}"
             );
             let mut sets = [[[$setzero(); V]; R]; U];
@@ -99,10 +125,22 @@ macro_rules! simd_kernel {
                     // SAFETY: checked above: for p < k, A~ holds a[p * MR + i] for
                     // i < R <= MR and B~ holds b[p * ldb + h * LANES..][..LANES] for h < V.
                     let (a_row, b_row) = unsafe { (a.add(p * MR), b.add(p * ldb)) };
+                    for h in 0..V {
+                        _mm_prefetch::<_MM_HINT_T0>(
+                            b_row.wrapping_add(PREFETCH_ROWS * ldb + h * LANES) as *const i8,
+                        );
+                    }
                     let bv: [$vec; V] = std::array::from_fn(|h| {
-                            // SAFETY: as above, load h < V reads LANES floats of this B~ row.
-                            unsafe { $loadu(b_row.add(h * LANES)) }
-                        });
+                        // SAFETY: as above: vector h < V of this B~ row holds LANES
+                        // readable floats, or, for the last one with TAIL, n % LANES.
+                        unsafe {
+                            if TAIL && h + 1 == V {
+                                $load_first(b_row.add(h * LANES), n % LANES)
+                            } else {
+                                $loadu(b_row.add(h * LANES))
+                            }
+                        }
+                    });
                     for (i, acc) in acc.iter_mut().enumerate() {
                         // SAFETY: i < R <= MR, inside this depth's A~ values.
                         let a = $set1(unsafe { *a_row.add(i) });
@@ -176,6 +214,48 @@ macro_rules! simd_kernel {
         ) {
             const LANES: usize = $lanes;
             const WIDE: usize = 8;
+            const PREFETCH_ROWS: usize = 16;
+
+            /// The sums of `W` vectors of columns starting at `b`, kept in registers.
+            ///
+            /// # Safety
+            ///
+            /// As the row product's; `b` starts a strip of `W * LANES` columns that
+            /// lies inside each of the `k` rows of `B`.
+            #[target_feature(enable = $feature)]
+            #[inline]
+            unsafe fn strip<const W: usize>(
+                k: usize,
+                a: &[f32],
+                a_step: usize,
+                b: *const f32,
+                ldb: usize,
+                last_width: usize,
+            ) -> [$vec; W] {
+                let mut acc = [$setzero(); W];
+                for p in 0..k {
+                    let x = $set1(a[p * a_step]);
+                    // SAFETY: the caller guarantees the strip lies inside row p.
+                    let row = unsafe { b.add(p * ldb) };
+                    for (h, acc) in acc.iter_mut().enumerate() {
+                        _mm_prefetch::<_MM_HINT_T0>(
+                            row.wrapping_add(PREFETCH_ROWS * ldb + h * LANES) as *const i8,
+                        );
+                        // SAFETY: h < W, so these LANES floats (or the first `last_width`
+                        // of the last vector) lie inside the strip.
+                        let values = unsafe {
+                            if h + 1 == W && last_width < LANES {
+                                $load_first(row.add(h * LANES), last_width)
+                            } else {
+                                $loadu(row.add(h * LANES))
+                            }
+                        };
+                        *acc = $fmadd(x, values, *acc);
+                    }
+                }
+                acc
+            }
+
             let n = c.len();
             assert!(
                 k > 0 && a.len() > (k - 1) * a_step && b.len() >= (k - 1) * ldb + n,
@@ -185,33 +265,30 @@ macro_rules! simd_kernel {
                 *out = if beta == 0.0 { alpha * sum } else { alpha * sum + beta * *out };
             };
             let mut j = 0;
-            while j + LANES <= n {
-                let vectors = if j + WIDE * LANES <= n { WIDE } else { 1 };
-                let mut acc = [$setzero(); WIDE];
-                for p in 0..k {
-                    let x = $set1(a[p * a_step]);
-                    // SAFETY: asserted above: row p of B holds n >= j + vectors * LANES
-                    // floats from b[p * ldb].
-                    let row = unsafe { b.as_ptr().add(p * ldb + j) };
-                    for (h, acc) in acc.iter_mut().enumerate().take(vectors) {
-                        // SAFETY: h < vectors, so these LANES floats lie inside row p.
-                        *acc = $fmadd(x, unsafe { $loadu(row.add(h * LANES)) }, *acc);
+            while j < n {
+                let strip_start = b[j..].as_ptr();
+                let mut sums = [[0.0f32; LANES]; WIDE];
+                // SAFETY: asserted above: each of the k rows of B holds n columns,
+                // and the strip chosen, j..j + width, ends at or before n.
+                let width = unsafe {
+                    if j + WIDE * LANES <= n {
+                        let acc = strip::<WIDE>(k, a, a_step, strip_start, ldb, LANES);
+                        for (sum, acc) in sums.iter_mut().zip(acc) {
+                            $storeu(sum.as_mut_ptr(), acc);
+                        }
+                        WIDE * LANES
+                    } else {
+                        let width = LANES.min(n - j);
+                        let [acc] = strip::<1>(k, a, a_step, strip_start, ldb, width);
+                        $storeu(sums[0].as_mut_ptr(), acc);
+                        width
                     }
+                };
+                let out = &mut c[j..j + width];
+                for (out, &sum) in out.iter_mut().zip(sums.iter().flatten()) {
+                    finish(sum, out);
                 }
-                for (h, &sum) in acc.iter().enumerate().take(vectors) {
-                    let mut lanes = [0.0f32; LANES];
-                    // SAFETY: `lanes` holds exactly LANES floats.
-                    unsafe { $storeu(lanes.as_mut_ptr(), sum) };
-                    let out = &mut c[j + h * LANES..j + (h + 1) * LANES];
-                    for (out, &sum) in out.iter_mut().zip(&lanes) {
-                        finish(sum, out);
-                    }
-                }
-                j += vectors * LANES;
-            }
-            for (column, out) in c.iter_mut().enumerate().skip(j) {
-                let sum = (0..k).fold(0.0f32, |s, p| s + a[p * a_step] * b[p * ldb + column]);
-                finish(sum, out);
+                j += width;
             }
         }
     };

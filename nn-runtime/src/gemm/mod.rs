@@ -12,14 +12,19 @@
 //!
 //! | kernel | tile MR x NR | MC / KC / NC |
 //! | --- | --- | --- |
-//! | AVX-512F | 8 x 32 | 128 / 256 / 1024 |
+//! | AVX-512F | 12 x 32 | 144 / 256 / 1024 |
 //! | AVX2 + FMA | 6 x 16 | 96 / 256 / 1024 |
 //! | portable (and all `f64`) | 4 x 8 | 64 / 256 / 1024 |
 //!
-//! The tiles keep every accumulator in registers (16 of 32 zmm, 12 of 16
-//! ymm). KC = 256 keeps one `B~` micropanel (256 x 32 floats, 32 KiB) in a
-//! 48 KiB L1; an `A~` block (128 x 256 floats, 128 KiB) sits in L2 and a `B~`
-//! block (1 MiB) in L2/L3, the proportions of BLIS's Skylake-X configuration.
+//! The tiles keep every accumulator in registers (24 of 32 zmm, 12 of 16
+//! ymm). As in BLIS's Skylake-X configuration (whose column-major tiles are
+//! ours transposed), one `A~` micropanel (12 x 256 floats, 12 KiB) stays in a
+//! 48 KiB L1 while the `B~` micropanels stream past it from a 1 MiB `B~` block
+//! in the 2 MiB L2, prefetched eight rows ahead; depth blocks are split evenly
+//! (784 deep runs as 4 x 196, not 3 x 256 + 16). Going from 8 x 32 tiles with the `B~`
+//! micropanel in L1 to this took square 1024 from 120 to 130-136 GFLOP/s
+//! (`cargo bench -p nn-runtime --bench gemm`).
+//!
 //! Products of at least [`PARALLEL_MIN_FLOPS`] split their row blocks over the
 //! current rayon pool. A single row of `A` times a row-major `B` (batch-1
 //! inference) skips packing altogether, and [`gemm_fused`] applies a bias and

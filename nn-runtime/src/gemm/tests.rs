@@ -132,19 +132,20 @@ fn sweep(dims: &[usize], min_flops: usize) {
 
 #[test]
 fn every_isa_matches_naive_exactly_on_awkward_shapes_and_layouts() {
-    // Around every kernel's MR (4, 6, 8) and NR (8, 16, 32), and primes.
+    // Around every kernel's MR (4, 6, 12) and NR (8, 16, 32), and primes.
     let dims: &[usize] = if fast() {
         &[0, 1, 7, 17]
     } else {
-        &[0, 1, 2, 5, 6, 7, 9, 13, 17, 31, 33]
+        &[0, 1, 2, 5, 6, 7, 9, 12, 13, 17, 31, 33]
     };
     sweep(dims, PARALLEL_MIN_FLOPS);
 }
 
 #[test]
 fn every_isa_matches_naive_exactly_across_block_edges() {
-    // MC (64, 96, 128) +- 1, KC (256) +- 1, NC (1024) + 1, and single rows (the
-    // packing-free row product) wide enough for its eight-vector chunks.
+    // MC (64, 96, 144) +- 1, KC (256) +- 1, NC (1024) + 1, and single rows (the
+    // packing-free row product) wide enough for its eight-vector chunks, with and
+    // without a partial vector at the end.
     let shapes: &[(usize, usize, usize)] = if fast() {
         &[(65, 257, 33)]
     } else {
@@ -153,10 +154,14 @@ fn every_isa_matches_naive_exactly_across_block_edges() {
             (65, 257, 33),
             (97, 300, 17),
             (129, 513, 65),
+            (143, 100, 40),
+            (145, 257, 33),
             (3, 40, 1025),
             (127, 256, 1),
             (1, 784, 128),
+            (1, 784, 138),
             (1, 300, 150),
+            (1, 128, 10),
         ]
     };
     let mut rng = SeededRng::new(7);
