@@ -1,4 +1,5 @@
 //! Shared helpers of the integration tests: reading the PyTorch fixtures.
+#![allow(dead_code)] // each test binary uses a different part of these helpers
 
 use serde_json::Value;
 

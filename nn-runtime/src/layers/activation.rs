@@ -1,4 +1,4 @@
-//! A standalone activation layer: `relu`, `sigmoid`, `tanh`, `softmax` in `network!`.
+//! A standalone activation layer: `relu`, `gelu`, `softmax`, ... in `network!`.
 
 use std::marker::PhantomData;
 
@@ -57,7 +57,7 @@ impl<const N: usize, A: Activation, E: Element> Layer<E> for ActivationLayer<N, 
 
     fn backward(
         &self,
-        _x: &[E],
+        x: &[E],
         y: &[E],
         dy: &mut [E],
         dx: Option<&mut [E]>,
@@ -68,7 +68,7 @@ impl<const N: usize, A: Activation, E: Element> Layer<E> for ActivationLayer<N, 
         if let Some(dx) = dx {
             expect_len("activation input gradient", dx.len(), batch, N);
             dx.copy_from_slice(dy);
-            A::backward(y, dx, N);
+            A::backward(Some(x), y, dx, N);
         }
     }
 }

@@ -204,7 +204,14 @@ impl<const IN: usize, const OUT: usize, A: Activation, E: Element> Layer<E>
         expect_len("dense input", x.len(), batch, IN);
         expect_len("dense output", y.len(), batch, OUT);
         expect_len("dense output gradient", dy.len(), batch, OUT);
-        A::backward(y, dy, OUT);
+        const {
+            assert!(
+                !A::NEEDS_INPUT,
+                "a dense layer keeps only its output, so its activation must not need its input; \
+                 follow `Dense<.., Identity>` with an `ActivationLayer` instead"
+            )
+        };
+        A::backward(None, y, dy, OUT);
         let dz = MatRef::row_major(&*dy, batch, OUT);
         let x = MatRef::row_major(x, batch, IN);
         gemm(
@@ -242,7 +249,7 @@ fn elementwise<A: Activation, E: Element>(values: &mut [E]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::act::{Identity, Relu, Sigmoid, Softmax, Tanh};
+    use crate::act::{Elu, Identity, LeakyRelu, Relu, Sigmoid, Softmax, Softplus, Tanh};
     use crate::testing::check_vjp;
 
     const BATCH: usize = 3;
@@ -296,10 +303,14 @@ mod tests {
 
     #[test]
     fn gradients_match_finite_differences_for_every_activation() {
+        // Every activation that needs only its output (the others cannot be fused).
         check::<Identity>();
         check::<Relu>();
+        check::<LeakyRelu>();
+        check::<Elu>();
         check::<Sigmoid>();
         check::<Tanh>();
+        check::<Softplus>();
         check::<Softmax>();
     }
 

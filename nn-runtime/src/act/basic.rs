@@ -1,38 +1,7 @@
-//! Activation functions: zero-sized types with a forward map and its gradient.
-//!
-//! Each gradient is computed from the activation's *output* `y`, which the
-//! network keeps anyway, so no pre-activation values need to be stored.
+//! The classic activations: identity, ReLU, sigmoid, tanh and softmax.
 
+use super::Activation;
 use crate::Element;
-
-/// An activation applied to each row of a batch.
-///
-/// # Examples
-///
-/// ```
-/// use nn_runtime::act::{Activation, Relu};
-/// let mut y = [-1.0f32, 2.0];
-/// Relu::forward(&mut y, 2);
-/// assert_eq!(y, [0.0, 2.0]);
-/// let mut dy = [5.0f32, 5.0];
-/// Relu::backward(&y, &mut dy, 2);
-/// assert_eq!(dy, [0.0, 5.0]);
-/// ```
-pub trait Activation: Copy + Default + std::fmt::Debug + Send + Sync + 'static {
-    /// The name used in `network!` (`relu`, `softmax`, ...).
-    const NAME: &'static str;
-
-    /// Whether each output depends on its own input only, so the activation
-    /// can be fused into the write-back of a matrix product (false for softmax).
-    const ELEMENTWISE: bool = true;
-
-    /// Replaces each pre-activation `z` in `values` by `f(z)`; rows are `width` long.
-    fn forward<E: Element>(values: &mut [E], width: usize);
-
-    /// Turns the gradient with respect to the output into the gradient with
-    /// respect to the input, in place, given the forward output `y`.
-    fn backward<E: Element>(y: &[E], grad: &mut [E], width: usize);
-}
 
 /// `f(z) = z`.
 ///
@@ -50,7 +19,7 @@ pub struct Identity;
 impl Activation for Identity {
     const NAME: &'static str = "identity";
     fn forward<E: Element>(_values: &mut [E], _width: usize) {}
-    fn backward<E: Element>(_y: &[E], _grad: &mut [E], _width: usize) {}
+    fn backward<E: Element>(_z: Option<&[E]>, _y: &[E], _grad: &mut [E], _width: usize) {}
 }
 
 /// `f(z) = max(z, 0)`; the derivative at 0 is taken as 0, as PyTorch does.
@@ -73,7 +42,7 @@ impl Activation for Relu {
             *v = v.max(E::zero());
         }
     }
-    fn backward<E: Element>(y: &[E], grad: &mut [E], _width: usize) {
+    fn backward<E: Element>(_z: Option<&[E]>, y: &[E], grad: &mut [E], _width: usize) {
         for (g, &y) in grad.iter_mut().zip(y) {
             if y <= E::zero() {
                 *g = E::zero();
@@ -99,15 +68,10 @@ impl Activation for Sigmoid {
     const NAME: &'static str = "sigmoid";
     fn forward<E: Element>(values: &mut [E], _width: usize) {
         for v in values {
-            *v = if *v >= E::zero() {
-                E::one() / (E::one() + (-*v).exp())
-            } else {
-                let e = v.exp();
-                e / (E::one() + e)
-            };
+            *v = sigmoid(*v);
         }
     }
-    fn backward<E: Element>(y: &[E], grad: &mut [E], _width: usize) {
+    fn backward<E: Element>(_z: Option<&[E]>, y: &[E], grad: &mut [E], _width: usize) {
         for (g, &y) in grad.iter_mut().zip(y) {
             *g *= y * (E::one() - y);
         }
@@ -134,7 +98,7 @@ impl Activation for Tanh {
             *v = v.tanh();
         }
     }
-    fn backward<E: Element>(y: &[E], grad: &mut [E], _width: usize) {
+    fn backward<E: Element>(_z: Option<&[E]>, y: &[E], grad: &mut [E], _width: usize) {
         for (g, &y) in grad.iter_mut().zip(y) {
             *g *= E::one() - y * y;
         }
@@ -162,7 +126,7 @@ impl Activation for Softmax {
             softmax_row(row);
         }
     }
-    fn backward<E: Element>(y: &[E], grad: &mut [E], width: usize) {
+    fn backward<E: Element>(_z: Option<&[E]>, y: &[E], grad: &mut [E], width: usize) {
         // dz_i = y_i * (dy_i - sum_j dy_j y_j)
         for (g, y) in grad.chunks_exact_mut(width).zip(y.chunks_exact(width)) {
             let dot = g.iter().zip(y).fold(E::zero(), |acc, (&g, &y)| acc + g * y);
@@ -170,6 +134,16 @@ impl Activation for Softmax {
                 *g = y * (*g - dot);
             }
         }
+    }
+}
+
+/// `1 / (1 + e^-z)` without overflow for large `|z|`.
+pub(super) fn sigmoid<E: Element>(z: E) -> E {
+    if z >= E::zero() {
+        E::one() / (E::one() + (-z).exp())
+    } else {
+        let e = z.exp();
+        e / (E::one() + e)
     }
 }
 
@@ -183,56 +157,5 @@ pub(crate) fn softmax_row<E: Element>(row: &mut [E]) {
     }
     for v in row.iter_mut() {
         *v /= sum;
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::testing::check_vjp;
-
-    fn check<A: Activation>(x: &[f64], width: usize) {
-        let f = |x: &[f64]| {
-            let mut y = x.to_vec();
-            A::forward(&mut y, width);
-            y
-        };
-        let dy: Vec<f64> = (0..x.len())
-            .map(|i| ((i * 7 % 5) as f64 - 2.0) * 0.3)
-            .collect();
-        check_vjp(
-            f,
-            |x, dy| {
-                let y = f(x);
-                let mut g = dy.to_vec();
-                A::backward(&y, &mut g, width);
-                g
-            },
-            x,
-            &dy,
-        );
-    }
-
-    const X: [f64; 6] = [-2.1, -0.4, 0.3, 0.9, 1.7, 3.2];
-
-    #[test]
-    fn gradients_match_finite_differences() {
-        check::<Identity>(&X, 3);
-        check::<Relu>(&X, 3);
-        check::<Sigmoid>(&X, 3);
-        check::<Tanh>(&X, 3);
-        check::<Softmax>(&X, 3);
-        check::<Softmax>(&X, 2);
-    }
-
-    #[test]
-    fn sigmoid_and_softmax_are_finite_for_huge_inputs() {
-        let mut y = [1e8f32, -1e8, 0.0];
-        Sigmoid::forward(&mut y, 3);
-        assert_eq!(y, [1.0, 0.0, 0.5]);
-        let mut y = [1e8f32, -1e8, 1e8 - 1.0];
-        Softmax::forward(&mut y, 3);
-        assert!(y.iter().all(|v| v.is_finite()));
-        assert!((y.iter().sum::<f32>() - 1.0).abs() < 1e-6);
     }
 }
