@@ -31,7 +31,16 @@ pub use nn_runtime::*;
 ///          | "dense" "(" units "," "activation" "=" activation ")"
 ///          | activation
 /// activation := "relu" | "sigmoid" | "tanh" | "softmax" | "identity"
+///          | "silu" | "swish" | "softplus"
+///          | "leaky_relu" ("(" ("alpha" "=")? number ")")?   (alpha >= 0, default 0.01)
+///          | "elu" ("(" ("alpha" "=")? number ")")?          (alpha > 0, default 1.0)
+///          | "gelu" ("(" ("approximate" "=")? bool ")")?     (default false: exact erf form)
 /// ```
+///
+/// A dense layer keeps only its output, so an activation whose gradient needs
+/// its input (`gelu`, `silu`) gets a layer of its own: `dense(64, gelu)` is
+/// `dense(64) -> gelu` (fields `dense0` and `gelu0`). The activations are
+/// listed with their formulas in [`act`].
 ///
 /// `Name` becomes a struct generic over the element type (`f32` by default,
 /// `f64` for gradient checks) with one field per layer, each with its static
@@ -56,11 +65,12 @@ pub use nn_runtime::*;
 /// assert_eq!(model.forward(&[0.0; 784], &mut cache).len(), 10);
 /// ```
 ///
-/// Standalone activations and keyword arguments:
+/// Standalone activations, activations with settings, and keyword arguments:
 ///
 /// ```
 /// nn::network! {
-///     Classifier: [4] => dense(16) -> tanh -> dense(3, activation = identity) -> softmax
+///     Classifier: [4] => dense(16, leaky_relu(0.2)) -> dense(16) -> gelu
+///         -> dense(3, activation = identity) -> softmax
 /// }
 /// # use nn::Network;
 /// assert!(Classifier::<f64>::OUTPUTS_PROBABILITIES);
@@ -73,7 +83,9 @@ pub use nn_runtime::*;
 /// - an unknown layer or activation (`dens`, `rleu`), with the closest valid name;
 /// - `dense` without units, with `0` or a non-integer number of units, with
 ///   more than two arguments, an unknown or repeated keyword;
-/// - arguments to a standalone activation (`relu(2)`);
+/// - arguments to an activation without settings (`relu(2)`), a slope or
+///   scale out of range (`leaky_relu(-0.1)`, `elu(0)`), a non-boolean
+///   `approximate`, an unknown keyword or a second setting;
 /// - a missing, empty, zero or multi-dimensional input shape;
 /// - layers not joined by `->`, a trailing `->`, no layer after `=>`.
 pub use nn_macros::network;

@@ -10,6 +10,12 @@ nn::network! {
     Deep: [6] => dense(5, tanh) -> dense(4, sigmoid) -> relu -> dense(7) -> tanh -> dense(3) -> softmax
 }
 
+nn::network! {
+    /// Every activation with settings, fused into `dense` or split off after it.
+    Activations: [5] => dense(6, leaky_relu(0.2)) -> dense(6, elu(0.5)) -> dense(6, gelu)
+        -> dense(5, gelu(approximate = true)) -> dense(5, swish) -> softplus -> dense(3)
+}
+
 nn::network! { Tutorial: [9] => dense(8, relu) -> dense(4) }
 
 const BATCH: usize = 3;
@@ -54,6 +60,11 @@ fn check_output_vjp<N: Network<f64>>(model: &N) {
 #[test]
 fn deep_chain_backward_matches_finite_differences() {
     check_output_vjp(&Deep::<f64>::new(3));
+}
+
+#[test]
+fn every_activation_in_a_network_matches_finite_differences() {
+    check_output_vjp(&Activations::<f64>::new(5));
 }
 
 #[test]

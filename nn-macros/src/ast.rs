@@ -79,46 +79,96 @@ impl LayerKind {
     }
 }
 
-/// Activation functions, by their DSL names.
-#[derive(Clone, Copy, PartialEq, Eq)]
+/// Activation functions, by their DSL names, with their settings.
+#[derive(Clone, Copy, PartialEq)]
 pub(crate) enum Activation {
     Identity,
     Relu,
+    LeakyRelu { alpha: f64 },
+    Elu { alpha: f64 },
+    Gelu { approximate: bool },
+    Silu,
     Sigmoid,
     Tanh,
+    Softplus,
     Softmax,
 }
 
 impl Activation {
-    pub const ALL: [Self; 5] = [
-        Self::Identity,
-        Self::Relu,
-        Self::Sigmoid,
-        Self::Tanh,
-        Self::Softmax,
+    /// Every name the DSL accepts for an activation (`swish` is `silu`).
+    pub const NAMES: [&'static str; 11] = [
+        "relu",
+        "leaky_relu",
+        "elu",
+        "gelu",
+        "silu",
+        "swish",
+        "sigmoid",
+        "tanh",
+        "softplus",
+        "softmax",
+        "identity",
     ];
 
+    /// The activation a bare name stands for, with its default settings
+    /// (`leaky_relu`: alpha 0.01 as PyTorch; `elu`: alpha 1; `gelu`: exact).
+    pub fn from_name(name: &str) -> Option<Self> {
+        Some(match name {
+            "identity" => Self::Identity,
+            "relu" => Self::Relu,
+            "leaky_relu" => Self::LeakyRelu { alpha: 0.01 },
+            "elu" => Self::Elu { alpha: 1.0 },
+            "gelu" => Self::Gelu { approximate: false },
+            "silu" | "swish" => Self::Silu,
+            "sigmoid" => Self::Sigmoid,
+            "tanh" => Self::Tanh,
+            "softplus" => Self::Softplus,
+            "softmax" => Self::Softmax,
+            _ => return None,
+        })
+    }
+
+    /// The canonical DSL name, which also starts the layer's field name.
     pub fn name(self) -> &'static str {
         match self {
             Self::Identity => "identity",
             Self::Relu => "relu",
+            Self::LeakyRelu { .. } => "leaky_relu",
+            Self::Elu { .. } => "elu",
+            Self::Gelu { .. } => "gelu",
+            Self::Silu => "silu",
             Self::Sigmoid => "sigmoid",
             Self::Tanh => "tanh",
+            Self::Softplus => "softplus",
             Self::Softmax => "softmax",
         }
     }
 
-    pub fn from_name(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|a| a.name() == name)
+    /// Whether the gradient needs the activation's input, which a dense layer
+    /// does not keep (the runtime's `Activation::NEEDS_INPUT`).
+    pub fn needs_input(self) -> bool {
+        matches!(self, Self::Gelu { .. } | Self::Silu)
     }
 
-    /// The runtime type implementing it.
+    /// The runtime type implementing it; settings travel as `f64` bits.
     pub fn path(self) -> TokenStream {
         match self {
             Self::Identity => quote!(::nn::act::Identity),
             Self::Relu => quote!(::nn::act::Relu),
+            Self::LeakyRelu { alpha } => {
+                let bits = alpha.to_bits();
+                quote!(::nn::act::LeakyRelu<#bits>)
+            }
+            Self::Elu { alpha } => {
+                let bits = alpha.to_bits();
+                quote!(::nn::act::Elu<#bits>)
+            }
+            Self::Gelu { approximate: false } => quote!(::nn::act::Gelu),
+            Self::Gelu { approximate: true } => quote!(::nn::act::GeluTanh),
+            Self::Silu => quote!(::nn::act::Silu),
             Self::Sigmoid => quote!(::nn::act::Sigmoid),
             Self::Tanh => quote!(::nn::act::Tanh),
+            Self::Softplus => quote!(::nn::act::Softplus),
             Self::Softmax => quote!(::nn::act::Softmax),
         }
     }

@@ -42,12 +42,13 @@ pub(crate) enum Arg {
 }
 
 /// An argument's value as written.
-#[derive(Clone)]
 pub(crate) enum Value {
     Int(LitInt),
     Float(LitFloat),
     Bool(LitBool),
     Word(Ident),
+    /// A name with arguments: `leaky_relu(0.2)`.
+    Call(Box<LayerCall>),
     /// `-` before a number.
     Negative(Token![-], Box<Value>),
 }
@@ -60,6 +61,13 @@ impl Value {
             Self::Float(lit) => lit.span(),
             Self::Bool(lit) => lit.span(),
             Self::Word(ident) => ident.span(),
+            Self::Call(call) => {
+                let end = call
+                    .args
+                    .as_ref()
+                    .map_or(call.name.span(), |a| a.paren_span);
+                call.name.span().join(end).unwrap_or(call.name.span())
+            }
             Self::Negative(minus, value) => minus.span.join(value.span()).unwrap_or(minus.span),
         }
     }
@@ -72,6 +80,7 @@ impl std::fmt::Display for Value {
             Self::Float(lit) => write!(f, "{lit}"),
             Self::Bool(lit) => write!(f, "{}", lit.value()),
             Self::Word(ident) => write!(f, "{ident}"),
+            Self::Call(call) => write!(f, "{}", compact(call.to_token_stream().to_string())),
             Self::Negative(_, value) => write!(f, "-{value}"),
         }
     }
@@ -103,6 +112,7 @@ impl ToTokens for Value {
             Self::Float(lit) => lit.to_tokens(tokens),
             Self::Bool(lit) => lit.to_tokens(tokens),
             Self::Word(ident) => ident.to_tokens(tokens),
+            Self::Call(call) => call.to_tokens(tokens),
             Self::Negative(minus, value) => {
                 minus.to_tokens(tokens);
                 value.to_tokens(tokens);
@@ -248,6 +258,8 @@ impl Parse for Value {
             input.parse().map(Self::Int)
         } else if lookahead.peek(LitFloat) {
             input.parse().map(Self::Float)
+        } else if lookahead.peek(Ident) && input.peek2(syn::token::Paren) {
+            input.parse().map(|call| Self::Call(Box::new(call)))
         } else if lookahead.peek(Ident) {
             input.parse().map(Self::Word)
         } else {
@@ -257,6 +269,14 @@ impl Parse for Value {
             ))
         }
     }
+}
+
+/// Token text without the spaces `to_string` puts around punctuation.
+pub(crate) fn compact(text: String) -> String {
+    text.replace(" (", "(")
+        .replace("( ", "(")
+        .replace(" )", ")")
+        .replace(" ,", ",")
 }
 
 /// Parses `item (, item)* ,?` up to the end of a delimited group, explaining a

@@ -6,11 +6,10 @@ use quote::{ToTokens, format_ident};
 
 use crate::ast::{self, Activation, LayerKind};
 use crate::diag::{Diagnostics, closest};
-use crate::parse::{self, Arg, LayerCall, Value};
+use crate::parse::{self, Arg, LayerCall, Value, compact};
 use syn::LitInt;
 
-/// Every layer name the DSL accepts, for "did you mean" hints and listings.
-const LAYER_NAMES: [&str; 6] = ["dense", "relu", "sigmoid", "tanh", "softmax", "identity"];
+mod activation;
 
 /// Checks the whole definition; `Err` holds every problem found.
 pub(crate) fn check(def: &parse::NetworkDef) -> syn::Result<ast::Network> {
@@ -24,27 +23,29 @@ pub(crate) fn check(def: &parse::NetworkDef) -> syn::Result<ast::Network> {
         let Some(kind) = resolve(call, features, &mut diag) else {
             continue;
         };
-        let output = match kind {
-            LayerKind::Dense { units, .. } => units,
-            LayerKind::Activation(_) => features,
-        };
-        let params = match kind {
-            LayerKind::Dense { .. } => dense_parameters(call, features, output, &mut diag),
-            LayerKind::Activation(_) => 0,
-        };
-        let prefix = kind.field_prefix();
-        let index = counts.entry(prefix).or_default();
-        let field = format_ident!("{prefix}{index}", span = call.name.span());
-        *index += 1;
-        layers.push(ast::Layer {
-            kind,
-            input: features,
-            output,
-            params,
-            span: call.name.span(),
-            field,
-        });
-        features = output;
+        for kind in split_activation(kind) {
+            let output = match kind {
+                LayerKind::Dense { units, .. } => units,
+                LayerKind::Activation(_) => features,
+            };
+            let params = match kind {
+                LayerKind::Dense { .. } => dense_parameters(call, features, output, &mut diag),
+                LayerKind::Activation(_) => 0,
+            };
+            let prefix = kind.field_prefix();
+            let index = counts.entry(prefix).or_default();
+            let field = format_ident!("{prefix}{index}", span = call.name.span());
+            *index += 1;
+            layers.push(ast::Layer {
+                kind,
+                input: features,
+                output,
+                params,
+                span: call.name.span(),
+                field,
+            });
+            features = output;
+        }
     }
     if layers
         .iter()
@@ -78,14 +79,6 @@ pub(crate) fn check(def: &parse::NetworkDef) -> syn::Result<ast::Network> {
             source.join(" -> ")
         ),
     })
-}
-
-/// Token text without the spaces `to_string` puts around punctuation.
-fn compact(text: String) -> String {
-    text.replace(" (", "(")
-        .replace("( ", "(")
-        .replace(" )", ")")
-        .replace(" ,", ",")
 }
 
 /// Rule: the network is not named `E`, the generated structs' element-type parameter.
@@ -199,19 +192,13 @@ fn resolve(call: &LayerCall, features: usize, diag: &mut Diagnostics) -> Option<
                 .unwrap_or(Activation::Identity),
         });
     }
-    if let Some(activation) = Activation::from_name(&name) {
-        if let Some(args) = &call.args {
-            diag.at(
-                args.paren_span,
-                format_args!(
-                    "`{name}` takes no arguments; write `{name}` alone, or `dense(units, {name})` \
-                     to apply it to a dense layer's output"
-                ),
-            );
-        }
-        return Some(LayerKind::Activation(activation));
+    if Activation::NAMES.contains(&name.as_str()) {
+        return activation::resolve(&call.name, call.args.as_ref(), diag)
+            .map(LayerKind::Activation);
     }
-    let hint = match closest(&name, &LAYER_NAMES) {
+    let mut layer_names = vec!["dense"];
+    layer_names.extend(Activation::NAMES);
+    let hint = match closest(&name, &layer_names) {
         Some(near) => format!("did you mean `{near}`? "),
         None => String::new(),
     };
@@ -219,10 +206,26 @@ fn resolve(call: &LayerCall, features: usize, diag: &mut Diagnostics) -> Option<
         call.name.span(),
         format_args!(
             "unknown layer `{name}`; {hint}the layers are `dense(units)`, `dense(units, activation)` \
-             and the activations `relu`, `sigmoid`, `tanh`, `softmax`, `identity`"
+             and the activations {}",
+            activation::listing()
         ),
     );
     None
+}
+
+/// A dense layer keeps only its output, so an activation whose gradient needs
+/// its input (`gelu`, `silu`) becomes a layer of its own after it.
+fn split_activation(kind: LayerKind) -> Vec<LayerKind> {
+    match kind {
+        LayerKind::Dense { units, activation } if activation.needs_input() => vec![
+            LayerKind::Dense {
+                units,
+                activation: Activation::Identity,
+            },
+            LayerKind::Activation(activation),
+        ],
+        kind => vec![kind],
+    }
 }
 
 /// The arguments of `dense`, sorted into units and activation.
@@ -332,32 +335,21 @@ fn dense_units(call: &LayerCall, args: &DenseArgs<'_>, diag: &mut Diagnostics) -
     }
 }
 
-/// Rule: a dense activation is a known one.
+/// Rule: a dense activation is a known one, with fitting settings.
 fn dense_activation(value: &Value, diag: &mut Diagnostics) -> Option<Activation> {
-    let Value::Word(word) = value else {
-        diag.at(
-            value.span(),
-            format_args!("expected an activation such as `relu` after the units, found `{value}`"),
-        );
-        return None;
-    };
-    let name = word.to_string();
-    if let Some(activation) = Activation::from_name(&name) {
-        return Some(activation);
+    match value {
+        Value::Word(name) => activation::resolve(name, None, diag),
+        Value::Call(call) => activation::resolve(&call.name, call.args.as_ref(), diag),
+        _ => {
+            diag.at(
+                value.span(),
+                format_args!(
+                    "expected an activation such as `relu` after the units, found `{value}`"
+                ),
+            );
+            None
+        }
     }
-    let names: Vec<&str> = Activation::ALL.iter().map(|a| a.name()).collect();
-    let hint = match closest(&name, &names) {
-        Some(near) => format!("did you mean `{near}`? "),
-        None => String::new(),
-    };
-    diag.at(
-        word.span(),
-        format_args!(
-            "unknown activation `{name}`; {hint}write one of `relu`, `sigmoid`, `tanh`, `softmax`, \
-             `identity`, or leave it out for a linear layer"
-        ),
-    );
-    None
 }
 
 #[cfg(test)]
