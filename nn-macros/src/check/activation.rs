@@ -107,7 +107,8 @@ fn single_setting<'a>(
     found
 }
 
-/// Rule: a slope or scale is a finite number in the activation's range.
+/// Rule: a slope or scale is a number in the activation's range that stays
+/// a finite, non-subnormal value in `f32` (networks train in `f32`).
 fn alpha(
     name: &str,
     value: &Value,
@@ -116,21 +117,37 @@ fn alpha(
     range: &str,
     diag: &mut Diagnostics,
 ) -> f64 {
-    match number(value) {
-        Some(alpha) if alpha.is_finite() && allowed(alpha) => alpha,
-        Some(_) => {
-            diag.at(
-                value.span(),
-                format_args!("`{name}` needs `alpha` {range}, found {value}"),
-            );
-            default
-        }
-        None => {
-            diag.at(
-                value.span(),
-                format_args!(
-                    "`alpha` of `{name}` must be a plain number such as `{default:?}`, found `{value}`"
-                ),
+    let Some(alpha) = number(value) else {
+        diag.at(
+            value.span(),
+            format_args!(
+                "`alpha` of `{name}` must be a plain number such as `{default:?}`, found `{value}`"
+            ),
+        );
+        return default;
+    };
+    let single = alpha as f32;
+    let problem = if !single.is_finite() {
+        Some(format!(
+            "is beyond `f32`'s range (magnitude at most {:e})",
+            f32::MAX
+        ))
+    } else if alpha != 0.0 && !single.is_normal() {
+        Some(format!(
+            "is too small for `f32` (magnitude at least {:e})",
+            f32::MIN_POSITIVE
+        ))
+    } else if !allowed(alpha) {
+        Some(format!("must be {range}"))
+    } else {
+        None
+    };
+    match problem {
+        None => alpha,
+        Some(problem) => {
+            diag.over(
+                value,
+                format_args!("`alpha` of `{name}` {problem}, found {value}"),
             );
             default
         }
