@@ -32,32 +32,43 @@ impl Diagnostics {
     }
 }
 
-/// The candidate closest to `word` by edit distance, when it is a plausible typo.
+/// The candidate closest to `word` by edit distance, when it is a plausible
+/// typo. Case is ignored (`GELU`, `LeakyReLU`), and among equally close
+/// candidates the one of the word's length wins (`gleu` is `gelu`, not `elu`).
 pub(crate) fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    let word = word.to_lowercase();
+    let length = word.chars().count();
     candidates
         .iter()
-        .map(|c| (edit_distance(word, c), *c))
+        .map(|c| (edit_distance(&word, c), *c))
         .filter(|(d, c)| *d <= 2 && *d < c.len())
-        .min_by_key(|(d, _)| *d)
+        .min_by_key(|(d, c)| (*d, c.chars().count().abs_diff(length)))
         .map(|(_, c)| c)
 }
 
-/// Levenshtein distance over characters.
+/// Edit distance over characters where an insertion, a deletion, a
+/// substitution or a swap of two neighbours each count 1 (optimal string
+/// alignment).
 fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
-            let above = row[j + 1];
-            row[j + 1] = (diagonal + usize::from(ca != cb))
-                .min(above + 1)
-                .min(row[j] + 1);
-            diagonal = above;
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let substitution = d[i - 1][j - 1] + usize::from(a[i - 1] != b[j - 1]);
+            let mut best = substitution.min(d[i - 1][j] + 1).min(d[i][j - 1] + 1);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = best;
         }
     }
-    row[b.len()]
+    d[a.len()][b.len()]
 }
 
 #[cfg(test)]
@@ -70,5 +81,10 @@ mod tests {
         assert_eq!(closest("rleu", &["relu", "tanh"]), Some("relu"));
         assert_eq!(closest("convolution", &["dense", "relu"]), None);
         assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("rleu", "relu"), 1);
+        let activations = ["relu", "leaky_relu", "elu", "gelu", "silu"];
+        assert_eq!(closest("gleu", &activations), Some("gelu"));
+        assert_eq!(closest("GELU", &activations), Some("gelu"));
+        assert_eq!(closest("LeakyReLU", &activations), Some("leaky_relu"));
     }
 }

@@ -5,7 +5,8 @@ use quote::ToTokens;
 use syn::parse::{Parse, ParseStream};
 use syn::punctuated::Punctuated;
 use syn::{
-    Attribute, Ident, LitBool, LitFloat, LitInt, Token, Visibility, bracketed, parenthesized,
+    Attribute, Ident, LitBool, LitFloat, LitInt, LitStr, Token, Visibility, bracketed,
+    parenthesized,
 };
 
 /// `#[attrs] vis Name: [784] => layer -> layer ...`
@@ -250,6 +251,12 @@ impl Parse for Value {
         if input.peek(Token![-]) && (input.peek2(LitInt) || input.peek2(LitFloat)) {
             let minus: Token![-] = input.parse()?;
             return Ok(Self::Negative(minus, Box::new(input.parse()?)));
+        }
+        if input.peek(LitStr) {
+            return Err(input.error(
+                "layer arguments are written without quotes: numbers (`128`), names (`relu`) \
+                 and `true` or `false`",
+            ));
         }
         let lookahead = input.lookahead1();
         if lookahead.peek(LitBool) {
