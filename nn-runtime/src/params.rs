@@ -84,3 +84,24 @@ impl<E: Element> Params<E> for NoParams {
 pub fn no_tensor<T>(index: usize) -> T {
     panic!("parameter tensor index {index} is out of range")
 }
+
+/// Implements [`Params`] with no tensors for a parameter-free layer:
+/// `parameter_free!([const N: usize] Layer<N>)` (the element type `E` is added).
+macro_rules! parameter_free {
+    ([$($generics:tt)*] $ty:ty) => {
+        impl<$($generics)*, E: $crate::Element> $crate::Params<E> for $ty {
+            const TENSORS: usize = 0;
+            fn tensor(&self, index: usize) -> &[E] {
+                $crate::params::no_tensor(index)
+            }
+            fn tensor_mut(&mut self, index: usize) -> &mut [E] {
+                $crate::params::no_tensor(index)
+            }
+            fn tensor_name(&self, index: usize) -> String {
+                $crate::params::no_tensor(index)
+            }
+        }
+    };
+}
+
+pub(crate) use parameter_free;

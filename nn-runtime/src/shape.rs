@@ -14,6 +14,8 @@
 pub trait Shape: Copy + Default + std::fmt::Debug + Send + Sync + 'static {
     /// Number of scalars in one sample.
     const NUMEL: usize;
+    /// Length of the last dimension: the rows a softmax normalises.
+    const ROW: usize;
 }
 
 /// A flat vector of `N` features.
@@ -30,6 +32,24 @@ pub struct Flat<const N: usize>;
 
 impl<const N: usize> Shape for Flat<N> {
     const NUMEL: usize = N;
+    const ROW: usize = N;
+}
+
+/// An image of `C` channels, `H` rows and `W` columns, stored channel by
+/// channel, row by row (PyTorch's NCHW without the batch).
+///
+/// # Examples
+///
+/// ```
+/// use nn_runtime::shape::{Image, Shape};
+/// assert_eq!(Image::<1, 28, 28>::NUMEL, 784);
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Image<const C: usize, const H: usize, const W: usize>;
+
+impl<const C: usize, const H: usize, const W: usize> Shape for Image<C, H, W> {
+    const NUMEL: usize = C * H * W;
+    const ROW: usize = W;
 }
 
 /// Implemented only by a shape for itself; generated code uses it to make

@@ -58,7 +58,7 @@ fn layer_type(layer: &ast::Layer, element: &TokenStream) -> TokenStream {
         }
         ast::LayerKind::Activation(activation) => {
             let activation = activation.path();
-            quote!(::nn::layers::ActivationLayer<#output, #activation>)
+            quote!(::nn::layers::ActivationLayer<::nn::shape::Flat<#output>, #activation>)
         }
     }
 }

@@ -4,44 +4,35 @@ use std::marker::PhantomData;
 
 use super::{Layer, expect_len};
 use crate::act::Activation;
-use crate::params::no_tensor;
+use crate::params::parameter_free;
 use crate::rng::SeededRng;
-use crate::shape::Flat;
-use crate::{Element, NoParams, Params};
+use crate::shape::Shape;
+use crate::{Element, NoParams};
 
-/// Applies `A` to `N` features: `y = A(x)`, `dx = A'(y) * dy`.
+/// Applies `A` to each value of a sample of shape `S` (rows of the last
+/// dimension for a softmax): `y = A(x)`, `dx = A'(x, y) * dy`.
 ///
 /// # Examples
 ///
 /// ```
 /// use nn_runtime::act::Relu;
 /// use nn_runtime::layers::{ActivationLayer, Layer};
-/// let relu = ActivationLayer::<2, Relu>::default();
+/// use nn_runtime::shape::Flat;
+/// let relu = ActivationLayer::<Flat<2>, Relu>::default();
 /// let mut y = [0.0f32; 2];
 /// Layer::<f32>::forward(&relu, &[-1.0, 1.0], &mut y, 1);
 /// assert_eq!(y, [0.0, 1.0]);
 /// ```
 #[derive(Clone, Copy, Debug, Default)]
-pub struct ActivationLayer<const N: usize, A: Activation> {
-    activation: PhantomData<A>,
+pub struct ActivationLayer<S: Shape, A: Activation> {
+    shape: PhantomData<(S, A)>,
 }
 
-impl<const N: usize, A: Activation, E: Element> Params<E> for ActivationLayer<N, A> {
-    const TENSORS: usize = 0;
-    fn tensor(&self, index: usize) -> &[E] {
-        no_tensor(index)
-    }
-    fn tensor_mut(&mut self, index: usize) -> &mut [E] {
-        no_tensor(index)
-    }
-    fn tensor_name(&self, index: usize) -> String {
-        no_tensor(index)
-    }
-}
+parameter_free!([S: Shape, A: Activation] ActivationLayer<S, A>);
 
-impl<const N: usize, A: Activation, E: Element> Layer<E> for ActivationLayer<N, A> {
-    type Input = Flat<N>;
-    type Output = Flat<N>;
+impl<S: Shape, A: Activation, E: Element> Layer<E> for ActivationLayer<S, A> {
+    type Input = S;
+    type Output = S;
     type Grads = NoParams;
 
     fn init(_rng: &mut SeededRng) -> Self {
@@ -49,10 +40,10 @@ impl<const N: usize, A: Activation, E: Element> Layer<E> for ActivationLayer<N, 
     }
 
     fn forward(&self, x: &[E], y: &mut [E], batch: usize) {
-        expect_len("activation input", x.len(), batch, N);
-        expect_len("activation output", y.len(), batch, N);
+        expect_len("activation input", x.len(), batch, S::NUMEL);
+        expect_len("activation output", y.len(), batch, S::NUMEL);
         y.copy_from_slice(x);
-        A::forward(y, N);
+        A::forward(y, S::ROW);
     }
 
     fn backward(
@@ -64,11 +55,11 @@ impl<const N: usize, A: Activation, E: Element> Layer<E> for ActivationLayer<N, 
         _grads: &mut NoParams,
         batch: usize,
     ) {
-        expect_len("activation output gradient", dy.len(), batch, N);
+        expect_len("activation output gradient", dy.len(), batch, S::NUMEL);
         if let Some(dx) = dx {
-            expect_len("activation input gradient", dx.len(), batch, N);
+            expect_len("activation input gradient", dx.len(), batch, S::NUMEL);
             dx.copy_from_slice(dy);
-            A::backward(Some(x), y, dx, N);
+            A::backward(Some(x), y, dx, S::ROW);
         }
     }
 }

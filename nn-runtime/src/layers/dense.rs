@@ -250,15 +250,7 @@ fn elementwise<A: Activation, E: Element>(values: &mut [E]) {
 mod tests {
     use super::*;
     use crate::act::{Elu, Identity, LeakyRelu, Relu, Sigmoid, Softmax, Softplus, Tanh};
-    use crate::testing::check_vjp;
-
-    const BATCH: usize = 3;
-
-    fn inputs(len: usize, salt: usize) -> Vec<f64> {
-        (0..len)
-            .map(|i| (((i + salt) * 37 % 23) as f64 - 11.0) / 9.0)
-            .collect()
-    }
+    use crate::testing::check_layer_gradients;
 
     /// Checks dX, dW and db of `Dense<4, 5, A>` against central differences.
     fn check<A: Activation>() {
@@ -266,39 +258,7 @@ mod tests {
         layer
             .bias_mut()
             .copy_from_slice(&[0.1, -0.2, 0.3, 0.05, -0.15]);
-        let x = inputs(BATCH * 4, 1);
-        let dy = inputs(BATCH * 5, 5);
-        let run = |layer: &Dense<4, 5, A, f64>, x: &[f64]| {
-            let mut y = vec![0.0; BATCH * 5];
-            layer.forward(x, &mut y, BATCH);
-            y
-        };
-        let grads_at = |layer: &Dense<4, 5, A, f64>, x: &[f64], dy: &[f64]| {
-            let y = run(layer, x);
-            let (mut scratch, mut dx) = (dy.to_vec(), vec![f64::NAN; BATCH * 4]);
-            let mut grads = DenseGrads::default();
-            layer.backward(x, &y, &mut scratch, Some(&mut dx), &mut grads, BATCH);
-            (dx, grads)
-        };
-        check_vjp(
-            |x| run(&layer, x),
-            |x, dy| grads_at(&layer, x, dy).0,
-            &x,
-            &dy,
-        );
-        for tensor in 0..2 {
-            let with = |p: &[f64]| {
-                let mut probe = layer.clone();
-                probe.tensor_mut(tensor).copy_from_slice(p);
-                probe
-            };
-            check_vjp(
-                |p| run(&with(p), &x),
-                |p, dy| grads_at(&with(p), &x, dy).1.tensor(tensor).to_vec(),
-                layer.tensor(tensor),
-                &dy,
-            );
-        }
+        check_layer_gradients(&layer, 3);
     }
 
     #[test]

@@ -5,10 +5,16 @@
 //! owns, so a training step allocates nothing once the buffers exist.
 
 mod activation;
+mod conv2d;
 mod dense;
+mod flatten;
+mod pool;
 
 pub use activation::ActivationLayer;
+pub use conv2d::{Conv2d, Conv2dGrads, Conv2dParams};
 pub use dense::{Dense, DenseGrads, DenseParams};
+pub use flatten::Flatten;
+pub use pool::{AvgPool2d, GlobalAvgPool, MaxPool2d};
 
 use crate::rng::SeededRng;
 use crate::shape::Shape;

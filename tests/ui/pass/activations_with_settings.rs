@@ -14,7 +14,7 @@ fn main() {
     // `dense(4, gelu)` is a linear dense layer followed by a `gelu` layer,
     // which keeps the input its gradient needs.
     let _: &nn::layers::Dense<4, 4, nn::act::Identity, f64> = &model.dense3;
-    let _: &nn::layers::ActivationLayer<4, nn::act::Gelu> = &model.gelu0;
-    let _: &nn::layers::ActivationLayer<4, nn::act::GeluTanh> = &model.gelu1;
+    let _: &nn::layers::ActivationLayer<nn::shape::Flat<4>, nn::act::Gelu> = &model.gelu0;
+    let _: &nn::layers::ActivationLayer<nn::shape::Flat<4>, nn::act::GeluTanh> = &model.gelu1;
     let _: &nn::layers::Dense<4, 4, nn::act::Elu<{ 0.5f64.to_bits() }>, f64> = &model.dense2;
 }
