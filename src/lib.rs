@@ -26,9 +26,13 @@ pub use nn_runtime::*;
 /// Declares a neural network whose shapes are checked at compile time.
 ///
 /// ```text
-/// network := attribute* visibility? Name ":" "[" features "]" "=>" layer ("->" layer)*
+/// network := attribute* visibility? Name ":" input "=>" layer ("->" layer)*
+/// input   := "[" features "]" | "[" channels "," height "," width "]"
 /// layer   := "dense" "(" units ("," activation)? ")"
-///          | "dense" "(" units "," "activation" "=" activation ")"
+///          | "conv2d" "(" filters "," kernel ("," activation)?
+///                     ("," "stride" "=" n)? ("," "padding" "=" ("valid" | "same" | n))? ")"
+///          | ("maxpool2d" | "avgpool2d") "(" kernel ("," "stride" "=" n)? ")"  (stride defaults to kernel)
+///          | "flatten" | "global_avgpool"
 ///          | activation
 /// activation := "relu" | "sigmoid" | "tanh" | "softmax" | "identity"
 ///          | "silu" | "swish" | "softplus"
@@ -36,6 +40,12 @@ pub use nn_runtime::*;
 ///          | "elu" ("(" ("alpha" "=")? number ")")?          (alpha > 0, default 1.0)
 ///          | "gelu" ("(" ("approximate" "=")? bool ")")?     (default false: exact erf form)
 /// ```
+///
+/// Every argument can also be given by its keyword (`dense(units = 128)`,
+/// `conv2d(32, kernel = 3)`). Images are NCHW, one sample `[channels, height,
+/// width]`; `dense` takes flat features, so an image reaches it through
+/// `flatten` or `global_avgpool`. A convolution's activation runs as a layer
+/// of its own after it (fields `conv2d_0`, `relu0`).
 ///
 /// A dense layer keeps only its output, so an activation whose gradient needs
 /// its input (`gelu`, `silu`) gets a layer of its own: `dense(64, gelu)` is
@@ -65,6 +75,21 @@ pub use nn_runtime::*;
 /// assert_eq!(model.forward(&[0.0; 784], &mut cache).len(), 10);
 /// ```
 ///
+/// A small CNN: every shape is inferred and checked at compile time.
+///
+/// ```
+/// nn::network! {
+///     Cnn: [1, 28, 28] => conv2d(32, 3, relu, padding = same) -> maxpool2d(2)
+///         -> conv2d(64, 3, relu, padding = same) -> maxpool2d(2) -> flatten
+///         -> dense(128, relu) -> dense(10)
+/// }
+/// # use nn::Network;
+/// assert_eq!(
+///     Cnn::<f32>::PARAMETERS,
+///     (32 * 9 + 32) + (64 * 32 * 9 + 64) + (64 * 7 * 7 * 128 + 128) + (128 * 10 + 10)
+/// );
+/// ```
+///
 /// Standalone activations, activations with settings, and keyword arguments:
 ///
 /// ```
@@ -86,7 +111,12 @@ pub use nn_runtime::*;
 /// - arguments to an activation without settings (`relu(2)`), a slope or
 ///   scale out of range (`leaky_relu(-0.1)`, `elu(0)`), a non-boolean
 ///   `approximate`, an unknown keyword or a second setting;
-/// - a missing, empty, zero or multi-dimensional input shape;
+/// - a missing, empty or zero input shape, or one that is neither `[n]` nor
+///   `[channels, height, width]`;
+/// - shapes that do not fit, naming them: `dense` after an image without
+///   `flatten`, an image layer after flat features, a kernel larger than its
+///   (padded) feature map, pooling that does not tile its input, `padding =
+///   same` with an even kernel or a stride above 1, `flatten` of flat features;
 /// - layers not joined by `->`, a trailing `->`, no layer after `=>`.
 pub use nn_macros::network;
 

@@ -9,15 +9,15 @@ pub(crate) struct Network {
     pub attrs: Vec<Attribute>,
     pub vis: Visibility,
     pub name: Ident,
-    pub input: usize,
+    pub input: Shape,
     pub layers: Vec<Layer>,
     /// The chain as the user wrote it, for the generated docs.
     pub source: String,
 }
 
 impl Network {
-    /// Features of one output sample.
-    pub fn output(&self) -> usize {
+    /// The shape of one output sample.
+    pub fn output(&self) -> Shape {
         self.layers.last().map_or(self.input, |l| l.output)
     }
 
@@ -40,11 +40,54 @@ impl Network {
     }
 }
 
+/// The shape of one sample between two layers.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Shape {
+    /// Features: `[784]`.
+    Flat(usize),
+    /// Channels, height, width: `[1, 28, 28]`.
+    Image { c: usize, h: usize, w: usize },
+}
+
+impl Shape {
+    /// Scalars in one sample.
+    pub fn numel(self) -> usize {
+        match self {
+            Self::Flat(n) => n,
+            Self::Image { c, h, w } => c * h * w,
+        }
+    }
+
+    /// The runtime shape type.
+    pub fn path(self) -> TokenStream {
+        let lit = proc_macro2::Literal::usize_unsuffixed;
+        match self {
+            Self::Flat(n) => {
+                let n = lit(n);
+                quote!(::nn::shape::Flat<#n>)
+            }
+            Self::Image { c, h, w } => {
+                let (c, h, w) = (lit(c), lit(h), lit(w));
+                quote!(::nn::shape::Image<#c, #h, #w>)
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for Shape {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Flat(n) => write!(f, "[{n}]"),
+            Self::Image { c, h, w } => write!(f, "[{c}, {h}, {w}]"),
+        }
+    }
+}
+
 /// One layer with its shapes and the struct field that holds it.
 pub(crate) struct Layer {
     pub kind: LayerKind,
-    pub input: usize,
-    pub output: usize,
+    pub input: Shape,
+    pub output: Shape,
     /// Trainable scalars in this layer (checked not to overflow).
     pub params: usize,
     /// The layer's name token, where generated code for it is spanned.
@@ -56,7 +99,10 @@ pub(crate) struct Layer {
 impl Layer {
     /// Whether the layer has parameters (and so a gradient field).
     pub fn has_params(&self) -> bool {
-        matches!(self.kind, LayerKind::Dense { .. })
+        matches!(
+            self.kind,
+            LayerKind::Dense { .. } | LayerKind::Conv2d { .. }
+        )
     }
 }
 
@@ -66,6 +112,23 @@ pub(crate) enum LayerKind {
         units: usize,
         activation: Activation,
     },
+    /// A convolution's activation is always a layer of its own after it.
+    Conv2d {
+        filters: usize,
+        kernel: usize,
+        stride: usize,
+        padding: usize,
+    },
+    MaxPool2d {
+        kernel: usize,
+        stride: usize,
+    },
+    AvgPool2d {
+        kernel: usize,
+        stride: usize,
+    },
+    GlobalAvgPool,
+    Flatten,
     Activation(Activation),
 }
 
@@ -74,6 +137,11 @@ impl LayerKind {
     pub fn field_prefix(&self) -> &'static str {
         match self {
             Self::Dense { .. } => "dense",
+            Self::Conv2d { .. } => "conv2d_",
+            Self::MaxPool2d { .. } => "maxpool2d_",
+            Self::AvgPool2d { .. } => "avgpool2d_",
+            Self::GlobalAvgPool => "global_avgpool",
+            Self::Flatten => "flatten",
             Self::Activation(activation) => activation.name(),
         }
     }

@@ -4,12 +4,22 @@
 use proc_macro2::Span;
 use quote::{ToTokens, format_ident};
 
-use crate::ast::{self, Activation, LayerKind};
+use crate::ast::{self, Activation, LayerKind, Shape};
 use crate::diag::{Diagnostics, closest};
-use crate::parse::{self, Arg, LayerCall, Value, compact};
+use crate::parse::{self, LayerCall, Value, compact};
 use syn::LitInt;
 
 mod activation;
+mod args;
+mod images;
+
+/// One layer a call resolves to (`dense(64, gelu)` resolves to two), with
+/// its output shape and parameter count.
+struct Resolved {
+    kind: LayerKind,
+    output: Shape,
+    params: usize,
+}
 
 /// Checks the whole definition; `Err` holds every problem found.
 pub(crate) fn check(def: &parse::NetworkDef) -> syn::Result<ast::Network> {
@@ -18,33 +28,31 @@ pub(crate) fn check(def: &parse::NetworkDef) -> syn::Result<ast::Network> {
     let input = check_input_shape(&def.input, &mut diag);
     let mut layers = Vec::with_capacity(def.layers.len());
     let mut counts = std::collections::HashMap::<&'static str, usize>::new();
-    let mut features = input.unwrap_or(1);
+    // `None` once a shape is unknown after an error: later layers still have
+    // their arguments checked, but no shape rule, so nothing cascades.
+    let mut shape = input;
     for call in &def.layers {
-        let Some(kind) = resolve(call, features, &mut diag) else {
+        let resolved = resolve(call, shape, &mut diag);
+        let before = std::mem::replace(
+            &mut shape,
+            resolved.as_ref().and_then(|r| r.last()).map(|r| r.output),
+        );
+        let (Some(mut input), Some(resolved)) = (before, resolved) else {
             continue;
         };
-        for kind in split_activation(kind) {
-            let output = match kind {
-                LayerKind::Dense { units, .. } => units,
-                LayerKind::Activation(_) => features,
-            };
-            let params = match kind {
-                LayerKind::Dense { .. } => dense_parameters(call, features, output, &mut diag),
-                LayerKind::Activation(_) => 0,
-            };
-            let prefix = kind.field_prefix();
+        for layer in resolved {
+            let prefix = layer.kind.field_prefix();
             let index = counts.entry(prefix).or_default();
             let field = format_ident!("{prefix}{index}", span = call.name.span());
             *index += 1;
             layers.push(ast::Layer {
-                kind,
-                input: features,
-                output,
-                params,
+                kind: layer.kind,
+                input: std::mem::replace(&mut input, layer.output),
+                output: layer.output,
+                params: layer.params,
                 span: call.name.span(),
                 field,
             });
-            features = output;
         }
     }
     if layers
@@ -66,7 +74,7 @@ pub(crate) fn check(def: &parse::NetworkDef) -> syn::Result<ast::Network> {
         attrs: def.attrs.clone(),
         vis: def.vis.clone(),
         name: def.name.clone(),
-        input: input.unwrap_or(1),
+        input: input.unwrap_or(Shape::Flat(1)),
         layers,
         source: format!(
             "[{}] => {}",
@@ -113,7 +121,7 @@ fn dense_parameters(call: &LayerCall, input: usize, units: usize, diag: &mut Dia
 }
 
 /// Rule: a size is a plain whole number without a type suffix that fits a `usize`.
-fn whole_number(lit: &LitInt, what: &str, diag: &mut Diagnostics) -> Option<usize> {
+pub(super) fn whole_number(lit: &LitInt, what: &str, diag: &mut Diagnostics) -> Option<usize> {
     if !lit.suffix().is_empty() {
         diag.at(
             lit.span(),
@@ -134,7 +142,7 @@ fn whole_number(lit: &LitInt, what: &str, diag: &mut Diagnostics) -> Option<usiz
 }
 
 /// Rule: the input is one positive number of features, `[784]`.
-fn check_input_shape(shape: &parse::InputShape, diag: &mut Diagnostics) -> Option<usize> {
+fn check_input_shape(shape: &parse::InputShape, diag: &mut Diagnostics) -> Option<Shape> {
     let dims: Vec<(usize, Span)> = shape
         .dims
         .iter()
@@ -151,13 +159,41 @@ fn check_input_shape(shape: &parse::InputShape, diag: &mut Diagnostics) -> Optio
         [] => {
             diag.at(
                 shape.bracket_span,
-                "the input shape is empty; give the number of features, e.g. `[784]`",
+                "the input shape is empty; give the number of features, e.g. `[784]`, \
+                 or an image as channels, height, width, e.g. `[1, 28, 28]`",
             );
             None
         }
-        [(features, _)] => Some(*features),
+        [(features, _)] => Some(Shape::Flat(*features)),
+        [(h, _), (w, _)] => {
+            diag.at(
+                shape.bracket_span,
+                format_args!(
+                    "a 2-D input needs its channels: declare `[1, {h}, {w}]` for a one-channel \
+                     image, or `[{}]` for flat features",
+                    h.saturating_mul(*w)
+                ),
+            );
+            None
+        }
+        [(c, _), (h, _), (w, _)] => {
+            if c.checked_mul(*h)
+                .and_then(|ch| ch.checked_mul(*w))
+                .is_none()
+            {
+                diag.at(
+                    shape.bracket_span,
+                    "the input image has more values than this machine can address",
+                );
+                return None;
+            }
+            Some(Shape::Image {
+                c: *c,
+                h: *h,
+                w: *w,
+            })
+        }
         many => {
-            let total: usize = many.iter().map(|(d, _)| d).product();
             let written = many
                 .iter()
                 .map(|(d, _)| d.to_string())
@@ -166,8 +202,8 @@ fn check_input_shape(shape: &parse::InputShape, diag: &mut Diagnostics) -> Optio
             diag.at(
                 shape.bracket_span,
                 format_args!(
-                    "`network!` takes flat inputs for now; declare `[{total}]` instead of `[{written}]` \
-                     and pass each sample as {total} values in row-major order"
+                    "`network!` takes flat features `[n]` or images `[channels, height, width]`, \
+                     not `[{written}]`"
                 ),
             );
             None
@@ -175,168 +211,134 @@ fn check_input_shape(shape: &parse::InputShape, diag: &mut Diagnostics) -> Optio
     }
 }
 
-/// Rule: the layer name is known and its arguments fit it.
-///
-/// After a bad argument the layer still resolves, with the shape the user
-/// most likely meant (`features` for missing units), so later layers are
-/// checked without a cascade of follow-on errors.
-fn resolve(call: &LayerCall, features: usize, diag: &mut Diagnostics) -> Option<LayerKind> {
+/// Rule: the layer name is known and its arguments fit it; its shape rule
+/// holds for `input` when that is known. `None` leaves the shape unknown.
+fn resolve(
+    call: &LayerCall,
+    input: Option<Shape>,
+    diag: &mut Diagnostics,
+) -> Option<Vec<Resolved>> {
     let name = call.name.to_string();
-    if name == "dense" {
-        let args = dense_args(call, diag);
-        return Some(LayerKind::Dense {
-            units: dense_units(call, &args, diag).unwrap_or(features),
-            activation: args
-                .activation
-                .and_then(|a| dense_activation(a, diag))
-                .unwrap_or(Activation::Identity),
-        });
+    match name.as_str() {
+        "dense" => dense(call, input, diag),
+        "conv2d" => images::conv2d(call, input, diag),
+        "maxpool2d" | "avgpool2d" => images::pool(call, input, diag),
+        "flatten" | "global_avgpool" => images::to_features(call, input, diag),
+        _ if Activation::NAMES.contains(&name.as_str()) => {
+            let activation = activation::resolve(&call.name, call.args.as_ref(), diag)?;
+            Some(vec![Resolved {
+                kind: LayerKind::Activation(activation),
+                output: input?,
+                params: 0,
+            }])
+        }
+        _ => {
+            let mut layer_names = vec![
+                "dense",
+                "conv2d",
+                "maxpool2d",
+                "avgpool2d",
+                "flatten",
+                "global_avgpool",
+            ];
+            layer_names.extend(Activation::NAMES);
+            let hint = match closest(&name, &layer_names) {
+                Some(near) => format!("did you mean `{near}`? "),
+                None => String::new(),
+            };
+            diag.at(
+                call.name.span(),
+                format_args!(
+                    "unknown layer `{name}`; {hint}the layers are `dense(units)`, \
+                     `conv2d(filters, kernel)`, `maxpool2d(kernel)`, `avgpool2d(kernel)`, `flatten`, \
+                     `global_avgpool` and the activations {}",
+                    activation::listing()
+                ),
+            );
+            None
+        }
     }
-    if Activation::NAMES.contains(&name.as_str()) {
-        return activation::resolve(&call.name, call.args.as_ref(), diag)
-            .map(LayerKind::Activation);
-    }
-    let mut layer_names = vec!["dense"];
-    layer_names.extend(Activation::NAMES);
-    let hint = match closest(&name, &layer_names) {
-        Some(near) => format!("did you mean `{near}`? "),
-        None => String::new(),
-    };
-    diag.at(
-        call.name.span(),
-        format_args!(
-            "unknown layer `{name}`; {hint}the layers are `dense(units)`, `dense(units, activation)` \
-             and the activations {}",
-            activation::listing()
+}
+
+/// Rules of `dense(units, activation)`: arguments, then a flat input.
+fn dense(call: &LayerCall, input: Option<Shape>, diag: &mut Diagnostics) -> Option<Vec<Resolved>> {
+    let args = args::sort(call, &["units", "activation"], &[], diag);
+    let units = match args.get("units") {
+        Some(value) => args::count(
+            value,
+            &args::Count {
+                layer: "dense",
+                at_least_one: "unit",
+                what: "the number of units",
+                example: "128",
+            },
+            diag,
         ),
-    );
-    None
+        None => {
+            if !args.unknown_keyword {
+                diag.over(
+                    call,
+                    "`dense` needs the number of units, e.g. `dense(128)` or `dense(128, relu)`",
+                );
+            }
+            None
+        }
+    };
+    let activation = match args.get("activation") {
+        Some(value) => dense_activation(value, diag)?,
+        None => Activation::Identity,
+    };
+    let features = match input? {
+        Shape::Flat(features) => features,
+        image => {
+            diag.at(
+                call.name.span(),
+                format_args!(
+                    "`dense` needs flat features, but its input is the image {image}; \
+                     put `flatten` or `global_avgpool` before it"
+                ),
+            );
+            return None;
+        }
+    };
+    let units = units?;
+    let params = dense_parameters(call, features, units, diag);
+    Some(split_activation(
+        LayerKind::Dense { units, activation },
+        Shape::Flat(units),
+        params,
+    ))
 }
 
 /// A dense layer keeps only its output, so an activation whose gradient needs
 /// its input (`gelu`, `silu`) becomes a layer of its own after it.
-fn split_activation(kind: LayerKind) -> Vec<LayerKind> {
+fn split_activation(kind: LayerKind, output: Shape, params: usize) -> Vec<Resolved> {
     match kind {
         LayerKind::Dense { units, activation } if activation.needs_input() => vec![
-            LayerKind::Dense {
-                units,
-                activation: Activation::Identity,
+            Resolved {
+                kind: LayerKind::Dense {
+                    units,
+                    activation: Activation::Identity,
+                },
+                output,
+                params,
             },
-            LayerKind::Activation(activation),
+            Resolved {
+                kind: LayerKind::Activation(activation),
+                output,
+                params: 0,
+            },
         ],
-        kind => vec![kind],
-    }
-}
-
-/// The arguments of `dense`, sorted into units and activation.
-struct DenseArgs<'a> {
-    units: Option<&'a Value>,
-    activation: Option<&'a Value>,
-    /// An unknown keyword was reported: a missing value is its consequence, not a second error.
-    unknown_keyword: bool,
-}
-
-/// Rule: `dense` takes `units` then `activation`, positionally or by keyword, each once.
-fn dense_args<'a>(call: &'a LayerCall, diag: &mut Diagnostics) -> DenseArgs<'a> {
-    let mut found = DenseArgs {
-        units: None,
-        activation: None,
-        unknown_keyword: false,
-    };
-    let Some(args) = &call.args else {
-        return found;
-    };
-    let mut positional = 0;
-    for arg in &args.list {
-        let (which, slot, value, key_span) = match arg {
-            Arg::Positional(value) => {
-                positional += 1;
-                match positional {
-                    1 => ("units", &mut found.units, value, None),
-                    2 => ("activation", &mut found.activation, value, None),
-                    _ => {
-                        diag.at(
-                            value.span(),
-                            format_args!(
-                                "`dense` takes at most two arguments, the units and the activation; remove `{value}`"
-                            ),
-                        );
-                        continue;
-                    }
-                }
-            }
-            Arg::Keyword { key, value } => match key.to_string().as_str() {
-                "units" => ("units", &mut found.units, value, Some(key.span())),
-                "activation" => ("activation", &mut found.activation, value, Some(key.span())),
-                other => {
-                    let hint = match closest(other, &["units", "activation"]) {
-                        Some(near) => format!("did you mean `{near}`? "),
-                        None => String::new(),
-                    };
-                    diag.at(
-                        key.span(),
-                        format_args!(
-                            "unknown keyword `{other}` for `dense`; {hint}the keywords are `units` and `activation`"
-                        ),
-                    );
-                    found.unknown_keyword = true;
-                    continue;
-                }
-            },
-        };
-        if slot.is_some() {
-            diag.at(
-                key_span.unwrap_or_else(|| value.span()),
-                format_args!("`{which}` is given twice; keep one"),
-            );
-        } else {
-            *slot = Some(value);
-        }
-    }
-    found
-}
-
-/// Rule: `dense` has a positive whole number of units.
-fn dense_units(call: &LayerCall, args: &DenseArgs<'_>, diag: &mut Diagnostics) -> Option<usize> {
-    let Some(value) = args.units else {
-        if args.unknown_keyword {
-            return None;
-        }
-        diag.over(
-            call,
-            "`dense` needs the number of units, e.g. `dense(128)` or `dense(128, relu)`",
-        );
-        return None;
-    };
-    match value {
-        Value::Int(lit) => match whole_number(lit, "the number of units", diag)? {
-            0 => {
-                diag.at(lit.span(), "`dense` needs at least 1 unit, found 0");
-                None
-            }
-            units => Some(units),
-        },
-        Value::Negative(..) => {
-            diag.over(
-                value,
-                format_args!("`dense` needs at least 1 unit, found {value}"),
-            );
-            None
-        }
-        _ => {
-            diag.at(
-                value.span(),
-                format_args!(
-                    "the number of units must be a whole number such as `128`, found `{value}`"
-                ),
-            );
-            None
-        }
+        kind => vec![Resolved {
+            kind,
+            output,
+            params,
+        }],
     }
 }
 
 /// Rule: a dense activation is a known one, with fitting settings.
-fn dense_activation(value: &Value, diag: &mut Diagnostics) -> Option<Activation> {
+pub(super) fn dense_activation(value: &Value, diag: &mut Diagnostics) -> Option<Activation> {
     match value {
         Value::Word(name) => activation::resolve(name, None, diag),
         Value::Call(call) => activation::resolve(&call.name, call.args.as_ref(), diag),
@@ -372,10 +374,8 @@ mod tests {
         let net = run(quote::quote!(pub Mlp: [784] => dense(128, relu) -> dense(10))).unwrap();
         let fields: Vec<String> = net.layers.iter().map(|l| l.field.to_string()).collect();
         assert_eq!(fields, ["dense0", "dense1"]);
-        assert_eq!(
-            (net.input, net.output(), net.parameters()),
-            (784, 10, 101_770)
-        );
+        assert!(net.input == Shape::Flat(784) && net.output() == Shape::Flat(10));
+        assert_eq!(net.parameters(), 101_770);
         assert_eq!(net.source, "[784] => dense(128, relu) -> dense(10)");
         assert!(!net.outputs_probabilities());
     }
@@ -388,7 +388,7 @@ mod tests {
         .unwrap();
         let fields: Vec<String> = net.layers.iter().map(|l| l.field.to_string()).collect();
         assert_eq!(fields, ["dense0", "relu0", "dense1", "softmax0"]);
-        assert_eq!(net.layers[1].output, 8);
+        assert!(net.layers[1].output == Shape::Flat(8));
         assert!(net.outputs_probabilities());
     }
 
@@ -450,7 +450,90 @@ mod tests {
         assert!(errors(quote::quote!(N: [] => dense(2)))[0].contains("input shape is empty"));
         assert!(
             errors(quote::quote!(N: [28, 28] => dense(2)))[0]
-                .contains("declare `[784]` instead of `[28, 28]`")
+                .contains("declare `[1, 28, 28]` for a one-channel image, or `[784]`")
+        );
+        assert!(
+            errors(quote::quote!(N: [1, 2, 3, 4] => dense(2)))[0].contains("not `[1, 2, 3, 4]`")
+        );
+    }
+
+    #[test]
+    fn image_layers_infer_shapes_and_split_off_activations() {
+        let net = run(quote::quote!(
+            N: [1, 28, 28] => conv2d(8, 3, relu, padding = same) -> maxpool2d(2)
+                -> conv2d(16, kernel = 3, stride = 2) -> avgpool2d(2, stride = 1) -> flatten -> dense(10)
+        ))
+        .unwrap();
+        let fields: Vec<String> = net.layers.iter().map(|l| l.field.to_string()).collect();
+        assert_eq!(
+            fields,
+            [
+                "conv2d_0",
+                "relu0",
+                "maxpool2d_0",
+                "conv2d_1",
+                "avgpool2d_0",
+                "flatten0",
+                "dense0"
+            ]
+        );
+        let shapes: Vec<String> = net.layers.iter().map(|l| l.output.to_string()).collect();
+        assert_eq!(
+            shapes,
+            [
+                "[8, 28, 28]",
+                "[8, 28, 28]",
+                "[8, 14, 14]",
+                "[16, 6, 6]",
+                "[16, 5, 5]",
+                "[400]",
+                "[10]"
+            ]
+        );
+        assert_eq!(
+            net.parameters(),
+            (8 * 9 + 8) + (16 * 8 * 9 + 16) + (400 * 10 + 10)
+        );
+    }
+
+    #[test]
+    fn image_shape_mistakes_name_the_shapes() {
+        let first = |tokens| errors(tokens)[0].clone();
+        assert!(
+            first(quote::quote!(N: [1, 28, 28] => dense(10)))
+                .contains("its input is the image [1, 28, 28]; put `flatten`")
+        );
+        assert!(
+            first(quote::quote!(N: [784] => conv2d(8, 3)))
+                .contains("its input is 784 flat features")
+        );
+        assert!(
+            first(quote::quote!(N: [1, 4, 4] => conv2d(8, 5)))
+                .contains("kernel 5x5 is larger than its input [1, 4, 4]")
+        );
+        assert!(
+            first(quote::quote!(N: [1, 13, 13] => maxpool2d(2)))
+                .contains("does not tile its 13x13 input")
+        );
+        assert!(
+            first(quote::quote!(N: [1, 2, 2] => maxpool2d(3))).contains("window 3x3 is larger")
+        );
+        assert!(
+            first(quote::quote!(N: [1, 8, 8] => conv2d(4, 2, padding = same)))
+                .contains("odd kernel")
+        );
+        assert!(
+            first(quote::quote!(N: [1, 8, 8] => conv2d(4, 3, stride = 2, padding = same)))
+                .contains("stride 1")
+        );
+        assert!(first(quote::quote!(N: [8] => flatten)).contains("already 8 flat features"));
+        assert!(
+            first(quote::quote!(N: [1, 8, 8] => conv2d(4))).contains("`conv2d` needs `kernel`")
+        );
+        // One mistake, one message: the unknown shape after it silences the rest.
+        assert_eq!(
+            errors(quote::quote!(N: [784] => conv2d(8, 3) -> maxpool2d(2) -> flatten)).len(),
+            1
         );
     }
 }

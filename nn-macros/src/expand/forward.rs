@@ -14,7 +14,8 @@ fn buffers(i: usize) -> (syn::Ident, syn::Ident) {
 pub(super) fn network_impl(net: &ast::Network) -> TokenStream {
     let name = &net.name;
     let (grads, cache) = (companion(net, "Grads"), companion(net, "Cache"));
-    let (input, output, parameters) = (lit(net.input), lit(net.output()), lit(net.parameters()));
+    let (input, output) = (net.input.path(), net.output().path());
+    let (parameters, input_numel) = (lit(net.parameters()), lit(net.input.numel()));
     let probabilities = net.outputs_probabilities();
     let last = net.layers.len();
     let (last_a, _) = buffers(last);
@@ -24,7 +25,7 @@ pub(super) fn network_impl(net: &ast::Network) -> TokenStream {
     });
     let resizes = net.layers.iter().enumerate().map(|(i, layer)| {
         let (a, d) = buffers(i + 1);
-        let len = lit(layer.output);
+        let len = lit(layer.output.numel());
         quote! {
             ::nn::__private::fit_buffer(&mut __cache.#a, __batch * #len);
             ::nn::__private::fit_buffer(&mut __cache.#d, __batch * #len);
@@ -69,8 +70,8 @@ pub(super) fn network_impl(net: &ast::Network) -> TokenStream {
     quote! {
         #[automatically_derived]
         impl<E: ::nn::Element> ::nn::Network<E> for #name<E> {
-            type Input = ::nn::shape::Flat<#input>;
-            type Output = ::nn::shape::Flat<#output>;
+            type Input = #input;
+            type Output = #output;
             type Grads = #grads<E>;
             type Cache = #cache<E>;
             const PARAMETERS: usize = #parameters;
@@ -86,7 +87,7 @@ pub(super) fn network_impl(net: &ast::Network) -> TokenStream {
 
             #[track_caller]
             fn forward<'c>(&self, __x: &[E], __cache: &'c mut #cache<E>) -> &'c [E] {
-                let __batch = ::nn::__private::batch_size(__x, #input);
+                let __batch = ::nn::__private::batch_size(__x, #input_numel);
                 __cache.batch = __batch;
                 #(#resizes)*
                 #(#forwards)*
@@ -121,8 +122,7 @@ pub(super) fn cache_impl(net: &ast::Network) -> TokenStream {
 /// input, so a bug in the macro's own shape inference cannot go unnoticed.
 pub(super) fn shape_backstop(net: &ast::Network) -> TokenStream {
     let element = quote!(f32);
-    let input = lit(net.input);
-    let mut previous = quote!(::nn::shape::Flat<#input>);
+    let mut previous = net.input.path();
     let checks = net.layers.iter().map(|layer| {
         let ty = layer_type(layer, &element);
         let expected = std::mem::replace(&mut previous, quote!(<#ty as ::nn::layers::Layer<f32>>::Output));

@@ -48,22 +48,57 @@ fn companion(net: &ast::Network, suffix: &str) -> syn::Ident {
     quote::format_ident!("{}{suffix}", net.name)
 }
 
-/// The runtime type of one layer, generic over the element type `E`.
+/// The runtime type of a layer with element type `element`.
 fn layer_type(layer: &ast::Layer, element: &TokenStream) -> TokenStream {
-    let (input, output) = (lit(layer.input), lit(layer.output));
+    use ast::{LayerKind, Shape};
+    let image = |shape: Shape| match shape {
+        Shape::Image { c, h, w } => (lit(c), lit(h), lit(w)),
+        Shape::Flat(_) => unreachable!("invariant: check gives image layers image shapes"),
+    };
     match layer.kind {
-        ast::LayerKind::Dense { activation, .. } => {
+        LayerKind::Dense { activation, .. } => {
+            let (input, output) = (lit(layer.input.numel()), lit(layer.output.numel()));
             let activation = activation.path();
             quote!(::nn::layers::Dense<#input, #output, #activation, #element>)
         }
-        ast::LayerKind::Activation(activation) => {
-            let activation = activation.path();
-            quote!(::nn::layers::ActivationLayer<::nn::shape::Flat<#output>, #activation>)
+        LayerKind::Conv2d {
+            filters,
+            kernel,
+            stride,
+            padding,
+        } => {
+            let (c, h, w) = image(layer.input);
+            let (_, oh, ow) = image(layer.output);
+            let (f, k, s, p) = (lit(filters), lit(kernel), lit(stride), lit(padding));
+            quote!(::nn::layers::Conv2d<#c, #h, #w, #f, #k, #s, #p, #oh, #ow, #element>)
+        }
+        LayerKind::MaxPool2d { kernel, stride } | LayerKind::AvgPool2d { kernel, stride } => {
+            let (c, h, w) = image(layer.input);
+            let (_, oh, ow) = image(layer.output);
+            let (k, s) = (lit(kernel), lit(stride));
+            let pool = if matches!(layer.kind, LayerKind::MaxPool2d { .. }) {
+                quote!(MaxPool2d)
+            } else {
+                quote!(AvgPool2d)
+            };
+            quote!(::nn::layers::#pool<#c, #h, #w, #k, #s, #oh, #ow>)
+        }
+        LayerKind::GlobalAvgPool => {
+            let (c, h, w) = image(layer.input);
+            quote!(::nn::layers::GlobalAvgPool<#c, #h, #w>)
+        }
+        LayerKind::Flatten => {
+            let (c, h, w) = image(layer.input);
+            let n = lit(layer.output.numel());
+            quote!(::nn::layers::Flatten<#c, #h, #w, #n>)
+        }
+        LayerKind::Activation(activation) => {
+            let (shape, activation) = (layer.output.path(), activation.path());
+            quote!(::nn::layers::ActivationLayer<#shape, #activation>)
         }
     }
 }
 
-/// An unsuffixed integer literal, so generated code reads like hand-written code.
 fn lit(value: usize) -> proc_macro2::Literal {
     proc_macro2::Literal::usize_unsuffixed(value)
 }

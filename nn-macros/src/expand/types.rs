@@ -17,7 +17,7 @@ pub(super) fn structs(net: &ast::Network) -> TokenStream {
     let fields = net.layers.iter().map(|layer| {
         let (field, ty) = (&layer.field, layer_type(layer, &element));
         let doc = format!(
-            " Layer {}: {} -> {} features.",
+            " Layer {}: {} -> {}.",
             layer.field, layer.input, layer.output
         );
         quote!(#[doc = #doc] pub #field: #ty,)

@@ -1,0 +1,24 @@
+nn::network! {
+    /// Every image layer kind, each shape inferred by the macro.
+    Cnn: [1, 12, 12] => conv2d(4, 3, relu, padding = same) -> maxpool2d(2)
+        -> conv2d(filters = 6, kernel = 3, stride = 1, padding = 1) -> avgpool2d(2, stride = 2)
+        -> conv2d(8, 3, gelu) -> global_avgpool -> dense(10, softmax)
+}
+
+nn::network! {
+    Flattened: [3, 8, 8] => conv2d(2, 5) -> tanh -> flatten -> dense(4)
+}
+
+fn main() {
+    use nn::Network;
+    let model = Cnn::<f64>::new(1);
+    let mut cache = CnnCache::default();
+    let out = model.forward(&[0.5; 144], &mut cache);
+    assert!((out.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+    let _: &nn::layers::Conv2d<1, 12, 12, 4, 3, 1, 1, 12, 12, f64> = &model.conv2d_0;
+    let _: &nn::layers::MaxPool2d<4, 12, 12, 2, 2, 6, 6> = &model.maxpool2d_0;
+    let _: &nn::layers::GlobalAvgPool<8, 1, 1> = &model.global_avgpool0;
+    assert_eq!(<Flattened as Network>::PARAMETERS, 2 * 3 * 25 + 2 + 32 * 4 + 4);
+    let flat = Flattened::<f32>::new(2);
+    assert_eq!(flat.forward(&[0.1; 192], &mut FlattenedCache::default()).len(), 4);
+}
