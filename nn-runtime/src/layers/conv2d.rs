@@ -4,7 +4,12 @@
 //! Per sample, the `C*K*K x OH*OW` column matrix holds every receptive field
 //! as a column; then `Y = W cols` (`W` is `[F, C*K*K]`, PyTorch's layout),
 //! `dW += dY cols^T` and `dcols = W^T dY`, scattered back by col2im.
+//!
+//! One product per sample keeps the column matrix in L2 (225 KB for 32
+//! filters of 3x3 over 14x14): one product over a whole batch of 32, with a
+//! 7 MB column matrix, made an MNIST CNN epoch 16% slower (50 s against 43 s).
 
+use super::workspace::Workspace;
 use super::{Layer, expect_len};
 use crate::gemm::{MatMut, MatRef, gemm};
 use crate::params::no_tensor;
@@ -46,6 +51,8 @@ pub struct Conv2d<
     E: Element = f32,
 > {
     params: Conv2dParams<C, F, K, E>,
+    /// The column matrix of one sample, reused.
+    workspace: Workspace<E, 1>,
 }
 
 /// The tensors of a [`Conv2d`] layer, `weight` `[F, C, K, K]` (PyTorch's
@@ -157,6 +164,7 @@ impl<
                 weight: weight.collect(),
                 bias: vec![E::zero(); F],
             },
+            workspace: Workspace::default(),
         }
     }
 
@@ -180,37 +188,61 @@ impl<
         &mut self.params.bias
     }
 
-    /// The input position `(row, column)` that kernel offset `(ki, kj)` of
-    /// output `(oi, oj)` reads, or `None` in the padding.
-    fn source(oi: usize, oj: usize, ki: usize, kj: usize) -> Option<(usize, usize)> {
-        let row = (oi * S + ki).checked_sub(P).filter(|&r| r < H)?;
-        let col = (oj * S + kj).checked_sub(P).filter(|&c| c < W)?;
-        Some((row, col))
+    /// The input columns output columns `0..OW` read at kernel column `kj`:
+    /// `(first output column inside the image, end, first input column)`.
+    /// Output columns outside `first..end` read padding.
+    fn columns(kj: usize) -> (usize, usize, usize) {
+        // Output column oj reads input column oj * S + kj - P.
+        let first = P.saturating_sub(kj).div_ceil(S);
+        let end = (W + P).saturating_sub(kj).div_ceil(S).min(OW);
+        let first = first.min(end);
+        // With no column inside (first == end) the start is never read.
+        (first, end, (first * S + kj).saturating_sub(P).min(W))
     }
 
-    /// Fills `cols` (`FIELD x POSITIONS`) from one sample `x` (`C x H x W`).
+    /// Fills `cols` (`FIELD x POSITIONS`) from one sample `x` (`C x H x W`):
+    /// row `(c, ki, kj)` holds, for every output position, the input value
+    /// that kernel offset `(ki, kj)` of channel `c` meets there (0 in padding).
     fn im2col(x: &[E], cols: &mut [E]) {
         for (field, row) in cols.chunks_exact_mut(Self::POSITIONS).enumerate() {
             let (c, ki, kj) = (field / (K * K), field / K % K, field % K);
             let channel = &x[c * H * W..(c + 1) * H * W];
-            for (position, value) in row.iter_mut().enumerate() {
-                *value = match Self::source(position / OW, position % OW, ki, kj) {
-                    Some((r, col)) => channel[r * W + col],
-                    None => E::zero(),
-                };
+            let (first, end, col0) = Self::columns(kj);
+            for (oi, out) in row.chunks_exact_mut(OW).enumerate() {
+                let r = (oi * S + ki).wrapping_sub(P);
+                if r >= H {
+                    out.fill(E::zero());
+                    continue;
+                }
+                let input = &channel[r * W..(r + 1) * W];
+                out[..first].fill(E::zero());
+                out[end..].fill(E::zero());
+                for (o, &v) in out[first..end]
+                    .iter_mut()
+                    .zip(input[col0..].iter().step_by(S))
+                {
+                    *o = v;
+                }
             }
         }
     }
 
-    /// Adds `cols` (`FIELD x POSITIONS`) back into the sample gradient `dx`.
+    /// Adds `cols` (`FIELD x POSITIONS`) back into the sample gradient `dx`:
+    /// the transpose of [`Self::im2col`].
     fn col2im(cols: &[E], dx: &mut [E]) {
         dx.fill(E::zero());
         for (field, row) in cols.chunks_exact(Self::POSITIONS).enumerate() {
             let (c, ki, kj) = (field / (K * K), field / K % K, field % K);
             let channel = &mut dx[c * H * W..(c + 1) * H * W];
-            for (position, &value) in row.iter().enumerate() {
-                if let Some((r, col)) = Self::source(position / OW, position % OW, ki, kj) {
-                    channel[r * W + col] += value;
+            let (first, end, col0) = Self::columns(kj);
+            for (oi, out) in row.chunks_exact(OW).enumerate() {
+                let r = (oi * S + ki).wrapping_sub(P);
+                if r >= H {
+                    continue;
+                }
+                let input = &mut channel[r * W..(r + 1) * W];
+                for (d, &g) in input[col0..].iter_mut().step_by(S).zip(&out[first..end]) {
+                    *d += g;
                 }
             }
         }
@@ -266,25 +298,28 @@ impl<
     fn forward(&self, x: &[E], y: &mut [E], batch: usize) {
         expect_len("conv2d input", x.len(), batch, C * H * W);
         expect_len("conv2d output", y.len(), batch, F * OH * OW);
-        let mut cols = vec![E::zero(); Self::FIELD * Self::POSITIONS];
         let weight = MatRef::row_major(&self.params.weight, F, Self::FIELD);
-        for (x, y) in x
-            .chunks_exact(C * H * W)
-            .zip(y.chunks_exact_mut(F * OH * OW))
-        {
-            Self::im2col(x, &mut cols);
-            let cols = MatRef::row_major(&cols, Self::FIELD, Self::POSITIONS);
-            gemm(
-                E::one(),
-                weight,
-                cols,
-                E::zero(),
-                MatMut::row_major(y, F, Self::POSITIONS),
-            );
-            for (plane, &bias) in y.chunks_exact_mut(Self::POSITIONS).zip(&self.params.bias) {
-                plane.iter_mut().for_each(|v| *v += bias);
-            }
-        }
+        self.workspace
+            .with([Self::FIELD * Self::POSITIONS], |[cols]| {
+                for (x, y) in x
+                    .chunks_exact(C * H * W)
+                    .zip(y.chunks_exact_mut(F * OH * OW))
+                {
+                    Self::im2col(x, cols);
+                    let cols = MatRef::row_major(cols, Self::FIELD, Self::POSITIONS);
+                    gemm(
+                        E::one(),
+                        weight,
+                        cols,
+                        E::zero(),
+                        MatMut::row_major(y, F, Self::POSITIONS),
+                    );
+                    for (plane, &bias) in y.chunks_exact_mut(Self::POSITIONS).zip(&self.params.bias)
+                    {
+                        plane.iter_mut().for_each(|v| *v += bias);
+                    }
+                }
+            });
     }
 
     fn backward(
@@ -302,40 +337,42 @@ impl<
         if let Some(dx) = dx.as_deref() {
             expect_len("conv2d input gradient", dx.len(), batch, C * H * W);
         }
-        let mut cols = vec![E::zero(); Self::FIELD * Self::POSITIONS];
-        let mut dcols = vec![E::zero(); if dx.is_some() { cols.len() } else { 0 }];
         let weight = MatRef::row_major(&self.params.weight, F, Self::FIELD);
         grads.weight.fill(E::zero());
         grads.bias.fill(E::zero());
-        for (sample, (x, dy)) in x
-            .chunks_exact(C * H * W)
-            .zip(dy.chunks_exact(F * OH * OW))
-            .enumerate()
-        {
-            Self::im2col(x, &mut cols);
-            let dy_mat = MatRef::row_major(dy, F, Self::POSITIONS);
-            gemm(
-                E::one(),
-                dy_mat,
-                MatRef::row_major(&cols, Self::FIELD, Self::POSITIONS).t(),
-                E::one(),
-                MatMut::row_major(&mut grads.weight, F, Self::FIELD),
-            );
-            for (db, plane) in grads.bias.iter_mut().zip(dy.chunks_exact(Self::POSITIONS)) {
-                *db += plane.iter().fold(E::zero(), |sum, &g| sum + g);
-            }
-            if let Some(dx) = dx.as_deref_mut() {
-                gemm(
-                    E::one(),
-                    weight.t(),
-                    dy_mat,
-                    E::zero(),
-                    MatMut::row_major(&mut dcols, Self::FIELD, Self::POSITIONS),
-                );
-                let sample_dx = &mut dx[sample * C * H * W..(sample + 1) * C * H * W];
-                Self::col2im(&dcols, sample_dx);
-            }
-        }
+        self.workspace
+            .with([Self::FIELD * Self::POSITIONS], |[cols]| {
+                for (sample, (x, dy)) in x
+                    .chunks_exact(C * H * W)
+                    .zip(dy.chunks_exact(F * OH * OW))
+                    .enumerate()
+                {
+                    Self::im2col(x, cols);
+                    let dy_mat = MatRef::row_major(dy, F, Self::POSITIONS);
+                    gemm(
+                        E::one(),
+                        dy_mat,
+                        MatRef::row_major(cols, Self::FIELD, Self::POSITIONS).t(),
+                        E::one(),
+                        MatMut::row_major(&mut grads.weight, F, Self::FIELD),
+                    );
+                    for (db, plane) in grads.bias.iter_mut().zip(dy.chunks_exact(Self::POSITIONS)) {
+                        *db += plane.iter().fold(E::zero(), |sum, &g| sum + g);
+                    }
+                    if let Some(dx) = dx.as_deref_mut() {
+                        // The columns are used up: dcols = W^T dY takes their place.
+                        gemm(
+                            E::one(),
+                            weight.t(),
+                            dy_mat,
+                            E::zero(),
+                            MatMut::row_major(cols, Self::FIELD, Self::POSITIONS),
+                        );
+                        let sample_dx = &mut dx[sample * C * H * W..(sample + 1) * C * H * W];
+                        Self::col2im(cols, sample_dx);
+                    }
+                }
+            });
     }
 }
 
@@ -353,5 +390,8 @@ mod tests {
         // Stride 2 without padding, and a kernel as large as the input.
         check_layer_gradients(&Conv2d::<1, 7, 6, 2, 3, 2, 0, 3, 2, f64>::new(&mut rng), 2);
         check_layer_gradients(&Conv2d::<2, 3, 3, 2, 3, 1, 0, 1, 1, f64>::new(&mut rng), 3);
+        // Padding wider than the image: most kernel taps meet only padding.
+        check_layer_gradients(&Conv2d::<1, 1, 2, 2, 5, 1, 2, 1, 2, f64>::new(&mut rng), 2);
+        check_layer_gradients(&Conv2d::<2, 5, 5, 2, 3, 3, 1, 2, 2, f64>::new(&mut rng), 2);
     }
 }

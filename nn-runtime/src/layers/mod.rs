@@ -9,6 +9,7 @@ mod conv2d;
 mod dense;
 mod flatten;
 mod pool;
+mod workspace;
 
 pub use activation::ActivationLayer;
 pub use conv2d::{Conv2d, Conv2dGrads, Conv2dParams};

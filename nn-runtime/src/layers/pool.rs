@@ -117,10 +117,17 @@ impl<
         expect_len("maxpool2d input", x.len(), batch, C * H * W);
         expect_len("maxpool2d output", y.len(), batch, C * OH * OW);
         for (x, y) in x.chunks_exact(H * W).zip(y.chunks_exact_mut(OH * OW)) {
-            for (o, out) in y.iter_mut().enumerate() {
-                *out = window::<K, S>(o / OW, o % OW)
-                    .map(|(r, c)| x[r * W + c])
-                    .fold(E::neg_infinity(), |m, v| if v > m { v } else { m });
+            for (oi, y) in y.chunks_exact_mut(OW).enumerate() {
+                y.fill(E::neg_infinity());
+                for row in x[oi * S * W..].chunks(W).take(K) {
+                    for (oj, out) in y.iter_mut().enumerate() {
+                        for &v in &row[oj * S..oj * S + K] {
+                            if v > *out {
+                                *out = v;
+                            }
+                        }
+                    }
+                }
             }
         }
     }
@@ -144,17 +151,18 @@ impl<
             .zip(dx.chunks_exact_mut(H * W))
         {
             for (o, &g) in dy.iter().enumerate() {
+                let (top, left) = (o / OW * S, o % OW * S);
                 // The first maximum in row-major order: later ties do not replace it.
-                let mut best: Option<(usize, E)> = None;
-                for (r, c) in window::<K, S>(o / OW, o % OW) {
-                    let v = x[r * W + c];
-                    if best.is_none_or(|(_, m)| v > m) {
-                        best = Some((r * W + c, v));
+                let mut best = (top * W + left, x[top * W + left]);
+                for r in top..top + K {
+                    let start = r * W + left;
+                    for (index, &v) in x[start..start + K].iter().enumerate() {
+                        if v > best.1 {
+                            best = (start + index, v);
+                        }
                     }
                 }
-                if let Some((index, _)) = best {
-                    dx[index] += g;
-                }
+                dx[best.0] += g;
             }
         }
     }
