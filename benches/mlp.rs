@@ -7,6 +7,7 @@ use nn::Network;
 use nn::data::{MnistKind, load_mnist};
 use nn::gemm::FlushDenormals;
 use nn::optim::{Adam, AdamConfig};
+use nn::rng::SeededRng;
 use nn::train::{FitOptions, fit, train_step};
 
 nn::network! { Mlp: [784] => dense(128, relu) -> dense(10) }
@@ -28,9 +29,14 @@ fn training_step(c: &mut Criterion) {
         let mut model = Mlp::<f32>::new(0);
         let mut adam = Adam::new(AdamConfig::keras()).expect("valid config");
         let (mut cache, mut grads) = (MlpCache::default(), MlpGrads::default());
+        let mut rng = SeededRng::new(0);
         group.throughput(Throughput::Elements(size as u64));
         group.bench_function(BenchmarkId::from_parameter(size), |b| {
-            b.iter(|| train_step(&mut model, &mut adam, &x, &labels, &mut cache, &mut grads))
+            b.iter(|| {
+                train_step(
+                    &mut model, &mut adam, &x, &labels, &mut cache, &mut grads, &mut rng,
+                )
+            })
         });
     }
     group.finish();

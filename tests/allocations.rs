@@ -11,6 +11,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use nn::Network;
 use nn::gemm::FlushDenormals;
 use nn::optim::{Adam, AdamConfig};
+use nn::rng::SeededRng;
 use nn::train::train_step;
 
 /// The system allocator, counting allocations and reallocations.
@@ -76,7 +77,12 @@ fn measure() {
     let mut model = Mlp::<f32>::new(0);
     let mut adam = Adam::new(AdamConfig::keras()).unwrap();
     let (mut cache, mut grads) = (MlpCache::default(), MlpGrads::default());
-    let mut step = || train_step(&mut model, &mut adam, &x, &labels, &mut cache, &mut grads);
+    let mut rng = SeededRng::new(0);
+    let mut step = || {
+        train_step(
+            &mut model, &mut adam, &x, &labels, &mut cache, &mut grads, &mut rng,
+        )
+    };
     step(); // sizes the buffers
     step();
     let training = allocations_during(|| {

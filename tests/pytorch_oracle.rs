@@ -8,6 +8,7 @@ use common::{Case, case, fixture};
 use nn::layers::Layer;
 use nn::loss::SparseCrossEntropy;
 use nn::optim::{Adam, AdamConfig, Optimizer, Sgd};
+use nn::rng::SeededRng;
 use nn::testing::assert_close;
 use nn::train::train_step;
 use nn::{Cache, Element, Network, Params};
@@ -134,6 +135,7 @@ fn check_steps<E: Element, O: Optimizer<E, ReluB4<E>, ReluB4Grads<E>>>(
             &labels,
             &mut cache,
             &mut grads,
+            &mut SeededRng::new(0),
         );
         losses.push(stats.mean_loss());
     }

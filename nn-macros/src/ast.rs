@@ -129,6 +129,10 @@ pub(crate) enum LayerKind {
     },
     GlobalAvgPool,
     Flatten,
+    /// The fraction of values dropped in training, in [0, 1).
+    Dropout {
+        rate: f64,
+    },
     Activation(Activation),
 }
 
@@ -142,6 +146,7 @@ impl LayerKind {
             Self::AvgPool2d { .. } => "avgpool2d_",
             Self::GlobalAvgPool => "global_avgpool",
             Self::Flatten => "flatten",
+            Self::Dropout { .. } => "dropout",
             Self::Activation(activation) => activation.name(),
         }
     }

@@ -44,6 +44,22 @@ pub trait Network<E: Element = f32>: Params<E> + Clone + std::fmt::Debug {
     /// When `x.len()` is not a multiple of `Input::NUMEL`.
     fn forward<'c>(&self, x: &[E], cache: &'c mut Self::Cache) -> &'c [E];
 
+    /// [`Self::forward`] in training mode: dropout drops values, drawing
+    /// from `rng`. Networks without such layers need not override it.
+    ///
+    /// # Panics
+    ///
+    /// As [`Self::forward`].
+    fn forward_train<'c>(
+        &self,
+        x: &[E],
+        cache: &'c mut Self::Cache,
+        rng: &mut crate::rng::SeededRng,
+    ) -> &'c [E] {
+        let _ = rng;
+        self.forward(x, cache)
+    }
+
     /// Back-propagates the output gradient held in `cache` (see
     /// [`Cache::output_and_grad`]) and overwrites `grads`.
     ///

@@ -155,7 +155,7 @@ fn alpha(
 }
 
 /// The value of a numeric literal without a type suffix, signed.
-fn number(value: &Value) -> Option<f64> {
+pub(super) fn number(value: &Value) -> Option<f64> {
     match value {
         Value::Int(lit) if lit.suffix().is_empty() => lit.base10_parse().ok(),
         Value::Float(lit) if lit.suffix().is_empty() => lit.base10_parse().ok(),

@@ -224,6 +224,7 @@ fn resolve(
         "conv2d" => images::conv2d(call, input, diag),
         "maxpool2d" | "avgpool2d" => images::pool(call, input, diag),
         "flatten" | "global_avgpool" => images::to_features(call, input, diag),
+        "dropout" => dropout(call, input, diag),
         _ if Activation::NAMES.contains(&name.as_str()) => {
             let activation = activation::resolve(&call.name, call.args.as_ref(), diag)?;
             Some(vec![Resolved {
@@ -251,7 +252,7 @@ fn resolve(
                 format_args!(
                     "unknown layer `{name}`; {hint}the layers are `dense(units)`, \
                      `conv2d(filters, kernel)`, `maxpool2d(kernel)`, `avgpool2d(kernel)`, `flatten`, \
-                     `global_avgpool` and the activations {}",
+                     `global_avgpool`, `dropout(rate)` and the activations {}",
                     activation::listing()
                 ),
             );
@@ -308,6 +309,50 @@ fn dense(call: &LayerCall, input: Option<Shape>, diag: &mut Diagnostics) -> Opti
         Shape::Flat(units),
         params,
     ))
+}
+
+/// Rules of `dropout(rate)`: a rate in [0, 1), for any input shape.
+fn dropout(
+    call: &LayerCall,
+    input: Option<Shape>,
+    diag: &mut Diagnostics,
+) -> Option<Vec<Resolved>> {
+    let sorted = args::sort(call, &["rate"], &[], diag);
+    let Some(value) = sorted.get("rate") else {
+        if !sorted.unknown_keyword {
+            diag.over(
+                call,
+                "`dropout` needs its rate, the fraction of values dropped, e.g. `dropout(0.5)`",
+            );
+        }
+        return None;
+    };
+    let rate = match activation::number(value) {
+        Some(rate) if (0.0..1.0).contains(&rate) => rate,
+        Some(_) => {
+            diag.over(
+                value,
+                format_args!(
+                    "`dropout` needs a rate in [0, 1), the fraction of values dropped, found {value}"
+                ),
+            );
+            return None;
+        }
+        None => {
+            diag.at(
+                value.span(),
+                format_args!(
+                    "the rate of `dropout` must be a plain number such as `0.5`, found `{value}`"
+                ),
+            );
+            return None;
+        }
+    };
+    Some(vec![Resolved {
+        kind: LayerKind::Dropout { rate },
+        output: input?,
+        params: 0,
+    }])
 }
 
 /// A dense layer keeps only its output, so an activation whose gradient needs
@@ -530,6 +575,10 @@ mod tests {
         assert!(
             first(quote::quote!(N: [1, 8, 8] => conv2d(4))).contains("`conv2d` needs `kernel`")
         );
+        assert!(first(quote::quote!(N: [8] => dropout(1.0))).contains("rate in [0, 1)"));
+        assert!(first(quote::quote!(N: [8] => dropout(-0.5))).contains("rate in [0, 1)"));
+        assert!(first(quote::quote!(N: [8] => dropout)).contains("needs its rate"));
+        assert!(first(quote::quote!(N: [8] => dropout(p = 0.5))).contains("unknown keyword `p`"));
         // One mistake, one message: the unknown shape after it silences the rest.
         assert_eq!(
             errors(quote::quote!(N: [784] => conv2d(8, 3) -> maxpool2d(2) -> flatten)).len(),

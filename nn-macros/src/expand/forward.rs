@@ -31,19 +31,31 @@ pub(super) fn network_impl(net: &ast::Network) -> TokenStream {
             ::nn::__private::fit_buffer(&mut __cache.#d, __batch * #len);
         }
     });
-    let forwards = net.layers.iter().enumerate().map(|(i, layer)| {
-        let field = &layer.field;
-        let x = if i == 0 {
-            quote!(__x)
-        } else {
-            let (a, _) = buffers(i);
-            quote!(&__cache.#a)
-        };
-        let (y, _) = buffers(i + 1);
-        quote_spanned! {layer.span=>
-            ::nn::layers::Layer::<E>::forward(&self.#field, #x, &mut __cache.#y, __batch);
-        }
-    });
+    let forward_calls = |training: bool| {
+        net.layers.iter().enumerate().map(move |(i, layer)| {
+            let field = &layer.field;
+            let x = if i == 0 {
+                quote!(__x)
+            } else {
+                let (a, _) = buffers(i);
+                quote!(&__cache.#a)
+            };
+            let (y, _) = buffers(i + 1);
+            if training {
+                quote_spanned! {layer.span=>
+                    ::nn::layers::Layer::<E>::forward_train(
+                        &self.#field, #x, &mut __cache.#y, __batch, __rng,
+                    );
+                }
+            } else {
+                quote_spanned! {layer.span=>
+                    ::nn::layers::Layer::<E>::forward(&self.#field, #x, &mut __cache.#y, __batch);
+                }
+            }
+        })
+    };
+    let (forwards, train_forwards) = (forward_calls(false), forward_calls(true));
+    let train_resizes = resizes.clone();
     let backwards = net.layers.iter().enumerate().rev().map(|(i, layer)| {
         let field = &layer.field;
         let (y, dy) = buffers(i + 1);
@@ -91,6 +103,20 @@ pub(super) fn network_impl(net: &ast::Network) -> TokenStream {
                 __cache.batch = __batch;
                 #(#resizes)*
                 #(#forwards)*
+                &__cache.#last_a
+            }
+
+            #[track_caller]
+            fn forward_train<'c>(
+                &self,
+                __x: &[E],
+                __cache: &'c mut #cache<E>,
+                __rng: &mut ::nn::rng::SeededRng,
+            ) -> &'c [E] {
+                let __batch = ::nn::__private::batch_size(__x, #input_numel);
+                __cache.batch = __batch;
+                #(#train_resizes)*
+                #(#train_forwards)*
                 &__cache.#last_a
             }
 

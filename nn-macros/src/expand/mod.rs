@@ -92,6 +92,10 @@ fn layer_type(layer: &ast::Layer, element: &TokenStream) -> TokenStream {
             let n = lit(layer.output.numel());
             quote!(::nn::layers::Flatten<#c, #h, #w, #n>)
         }
+        LayerKind::Dropout { rate } => {
+            let (shape, bits) = (layer.output.path(), rate.to_bits());
+            quote!(::nn::layers::Dropout<#shape, #bits, #element>)
+        }
         LayerKind::Activation(activation) => {
             let (shape, activation) = (layer.output.path(), activation.path());
             quote!(::nn::layers::ActivationLayer<#shape, #activation>)

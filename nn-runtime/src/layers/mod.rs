@@ -7,6 +7,7 @@
 mod activation;
 mod conv2d;
 mod dense;
+mod dropout;
 mod flatten;
 mod pool;
 mod workspace;
@@ -14,6 +15,7 @@ mod workspace;
 pub use activation::ActivationLayer;
 pub use conv2d::{Conv2d, Conv2dGrads, Conv2dParams};
 pub use dense::{Dense, DenseGrads, DenseParams};
+pub use dropout::Dropout;
 pub use flatten::Flatten;
 pub use pool::{AvgPool2d, GlobalAvgPool, MaxPool2d};
 
@@ -47,6 +49,13 @@ pub trait Layer<E: Element>: Params<E> + Clone + std::fmt::Debug {
 
     /// Writes the outputs `y` (`batch x Output::NUMEL`) for the inputs `x`.
     fn forward(&self, x: &[E], y: &mut [E], batch: usize);
+
+    /// [`Self::forward`] in training: layers that behave differently while
+    /// training (dropout) override it and draw any randomness from `rng`.
+    fn forward_train(&self, x: &[E], y: &mut [E], batch: usize, rng: &mut SeededRng) {
+        let _ = rng;
+        self.forward(x, y, batch);
+    }
 
     /// Back-propagates `dy`, the loss gradient with respect to `y`.
     ///

@@ -20,6 +20,14 @@ impl<E: Element, const N: usize> Workspace<E, N> {
     }
 }
 
+impl<E, const N: usize> Workspace<E, N> {
+    /// Runs `f` on the buffers as they are, without resizing them.
+    pub fn with_current<R>(&self, f: impl FnOnce([&[E]; N]) -> R) -> R {
+        let buffers = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        f(buffers.each_ref().map(|b| b.as_slice()))
+    }
+}
+
 impl<E, const N: usize> Default for Workspace<E, N> {
     fn default() -> Self {
         Self(Mutex::new(std::array::from_fn(|_| Vec::new())))

@@ -129,9 +129,13 @@ pub enum Progress<'a> {
     Epoch(&'a EpochReport),
 }
 
+/// Mixed into the seed for the dropout stream (an arbitrary odd constant).
+const DROPOUT_STREAM: u64 = 0x9e37_79b9_7f4a_7c15;
+
 /// One update on one batch: forward, loss, backward, optimizer step.
 ///
-/// Returns the batch's loss and accuracy before the update. `cache` and
+/// The forward pass runs in training mode, with dropout masks drawn from
+/// `rng`. Returns the batch's loss and accuracy before the update. `cache` and
 /// `grads` are reused buffers: after the first call with a given batch size,
 /// a step allocates nothing. Hold a [`FlushDenormals`] guard around a loop of
 /// steps for full speed, as [`fit`] does.
@@ -150,13 +154,14 @@ pub fn train_step<E, N, O>(
     labels: &[usize],
     cache: &mut N::Cache,
     grads: &mut N::Grads,
+    rng: &mut SeededRng,
 ) -> BatchStats
 where
     E: Element,
     N: Network<E>,
     O: Optimizer<E, N, N::Grads>,
 {
-    model.forward(x, cache);
+    model.forward_train(x, cache, rng);
     let (logits, grad) = cache.output_and_grad();
     let stats =
         SparseCrossEntropy::forward_backward(logits, labels, grad, <N::Output as Shape>::NUMEL);
@@ -207,6 +212,9 @@ where
     let _flush = FlushDenormals::enable();
     let mut order: Vec<usize> = (0..data.len()).collect();
     let mut rng = SeededRng::new(options.seed);
+    // Dropout draws from its own stream, so adding it leaves the order of
+    // batches that the seed gives unchanged.
+    let mut dropout_rng = SeededRng::new(options.seed ^ DROPOUT_STREAM);
     let mut cache = N::Cache::default();
     let mut grads = N::Grads::default();
     let largest_batch = options.batch_size.min(data.len());
@@ -224,7 +232,13 @@ where
         for (done, indices) in order.chunks(options.batch_size).enumerate() {
             gather(data, indices, &mut x, &mut labels);
             running.add(train_step(
-                model, optimizer, &x, &labels, &mut cache, &mut grads,
+                model,
+                optimizer,
+                &x,
+                &labels,
+                &mut cache,
+                &mut grads,
+                &mut dropout_rng,
             ));
             on_progress(Progress::Batch {
                 epoch,

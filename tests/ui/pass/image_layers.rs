@@ -6,7 +6,8 @@ nn::network! {
 }
 
 nn::network! {
-    Flattened: [3, 8, 8] => conv2d(2, 5) -> tanh -> flatten -> dense(4)
+    Flattened: [3, 8, 8] => conv2d(2, 5) -> tanh -> dropout(0.25) -> flatten -> dense(4)
+        -> dropout(rate = 0.5)
 }
 
 fn main() {
@@ -21,4 +22,9 @@ fn main() {
     assert_eq!(<Flattened as Network>::PARAMETERS, 2 * 3 * 25 + 2 + 32 * 4 + 4);
     let flat = Flattened::<f32>::new(2);
     assert_eq!(flat.forward(&[0.1; 192], &mut FlattenedCache::default()).len(), 4);
+    let _: &nn::layers::Dropout<nn::shape::Image<2, 4, 4>, { 0.25f64.to_bits() }, f32> =
+        &flat.dropout0;
+    let mut rng = nn::rng::SeededRng::new(3);
+    let trained = flat.forward_train(&[0.1; 192], &mut FlattenedCache::default(), &mut rng).len();
+    assert_eq!(trained, 4);
 }

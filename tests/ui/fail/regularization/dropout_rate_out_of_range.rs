@@ -1,0 +1,3 @@
+nn::network! { Net: [784] => dense(128, relu) -> dropout(1.0) -> dense(10) }
+
+fn main() {}
