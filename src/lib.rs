@@ -33,6 +33,8 @@ pub use nn_runtime::*;
 ///                     ("," "stride" "=" n)? ("," "padding" "=" ("valid" | "same" | n))? ")"
 ///          | ("maxpool2d" | "avgpool2d") "(" kernel ("," "stride" "=" n)? ")"  (stride defaults to kernel)
 ///          | "flatten" | "global_avgpool"
+///          | "dropout" "(" ("rate" "=")? rate ")"                  (rate in [0, 1))
+///          | "layernorm" ("(" "eps" "=" eps ")")?                    (flat features; eps 1e-5)
 ///          | activation
 /// activation := "relu" | "sigmoid" | "tanh" | "softmax" | "identity"
 ///          | "silu" | "swish" | "softplus"
@@ -90,6 +92,23 @@ pub use nn_runtime::*;
 /// );
 /// ```
 ///
+/// Shapes and a Keras-style summary, all written at compile time:
+///
+/// ```
+/// nn::network! { Mlp: [784] => dense(128, relu) -> dropout(0.2) -> dense(10) }
+/// assert_eq!((Mlp::<f32>::INPUT_SHAPE, Mlp::<f32>::OUTPUT_SHAPE), (&[784][..], &[10][..]));
+/// assert_eq!(
+///     Mlp::<f32>::summary(),
+///     "Model: \"Mlp\"\n\
+///      Layer (type)        Output shape   Params\n\
+///      -----------------------------------------\n\
+///      dense0 (Dense)      [128]         100,480\n\
+///      dropout0 (Dropout)  [128]               0\n\
+///      dense1 (Dense)      [10]            1,290\n\
+///      Input [784]; total parameters 101,770"
+/// );
+/// ```
+///
 /// Standalone activations, activations with settings, and keyword arguments:
 ///
 /// ```
@@ -116,7 +135,9 @@ pub use nn_runtime::*;
 /// - shapes that do not fit, naming them: `dense` after an image without
 ///   `flatten`, an image layer after flat features, a kernel larger than its
 ///   (padded) feature map, pooling that does not tile its input, `padding =
-///   same` with an even kernel or a stride above 1, `flatten` of flat features;
+///   same` with an even kernel or a stride above 1, `flatten` of flat features,
+///   `layernorm` of an image;
+/// - a dropout rate outside [0, 1), a missing rate, a non-positive `eps`;
 /// - layers not joined by `->`, a trailing `->`, no layer after `=>`.
 pub use nn_macros::network;
 

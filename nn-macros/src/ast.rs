@@ -58,6 +58,14 @@ impl Shape {
         }
     }
 
+    /// The dimensions, `[784]` or `[c, h, w]`.
+    pub fn dims(self) -> Vec<usize> {
+        match self {
+            Self::Flat(n) => vec![n],
+            Self::Image { c, h, w } => vec![c, h, w],
+        }
+    }
+
     /// The runtime shape type.
     pub fn path(self) -> TokenStream {
         let lit = proc_macro2::Literal::usize_unsuffixed;
@@ -101,7 +109,7 @@ impl Layer {
     pub fn has_params(&self) -> bool {
         matches!(
             self.kind,
-            LayerKind::Dense { .. } | LayerKind::Conv2d { .. }
+            LayerKind::Dense { .. } | LayerKind::Conv2d { .. } | LayerKind::LayerNorm { .. }
         )
     }
 }
@@ -133,6 +141,10 @@ pub(crate) enum LayerKind {
     Dropout {
         rate: f64,
     },
+    /// Normalises each sample's features; `eps` is added to the variance.
+    LayerNorm {
+        eps: f64,
+    },
     Activation(Activation),
 }
 
@@ -147,6 +159,7 @@ impl LayerKind {
             Self::GlobalAvgPool => "global_avgpool",
             Self::Flatten => "flatten",
             Self::Dropout { .. } => "dropout",
+            Self::LayerNorm { .. } => "layernorm",
             Self::Activation(activation) => activation.name(),
         }
     }

@@ -225,6 +225,7 @@ fn resolve(
         "maxpool2d" | "avgpool2d" => images::pool(call, input, diag),
         "flatten" | "global_avgpool" => images::to_features(call, input, diag),
         "dropout" => dropout(call, input, diag),
+        "layernorm" => layernorm(call, input, diag),
         _ if Activation::NAMES.contains(&name.as_str()) => {
             let activation = activation::resolve(&call.name, call.args.as_ref(), diag)?;
             Some(vec![Resolved {
@@ -252,7 +253,7 @@ fn resolve(
                 format_args!(
                     "unknown layer `{name}`; {hint}the layers are `dense(units)`, \
                      `conv2d(filters, kernel)`, `maxpool2d(kernel)`, `avgpool2d(kernel)`, `flatten`, \
-                     `global_avgpool`, `dropout(rate)` and the activations {}",
+                     `global_avgpool`, `dropout(rate)`, `layernorm` and the activations {}",
                     activation::listing()
                 ),
             );
@@ -352,6 +353,48 @@ fn dropout(
         kind: LayerKind::Dropout { rate },
         output: input?,
         params: 0,
+    }])
+}
+
+/// Rules of `layernorm(eps = 1e-5)`: flat features, a positive eps.
+fn layernorm(
+    call: &LayerCall,
+    input: Option<Shape>,
+    diag: &mut Diagnostics,
+) -> Option<Vec<Resolved>> {
+    let sorted = args::sort(call, &[], &["eps"], diag);
+    let eps = match sorted.get("eps") {
+        None => 1e-5,
+        Some(value) => match activation::number(value) {
+            Some(eps) if eps > 0.0 && (eps as f32).is_normal() => eps,
+            _ => {
+                diag.over(
+                    value,
+                    format_args!(
+                        "`eps` of `layernorm` must be a positive number such as `1e-5`, found `{value}`"
+                    ),
+                );
+                return None;
+            }
+        },
+    };
+    let features = match input? {
+        Shape::Flat(features) => features,
+        image => {
+            diag.at(
+                call.name.span(),
+                format_args!(
+                    "`layernorm` normalises flat features, but its input is the image {image}; \
+                     put it after `flatten` or a dense layer"
+                ),
+            );
+            return None;
+        }
+    };
+    Some(vec![Resolved {
+        kind: LayerKind::LayerNorm { eps },
+        output: Shape::Flat(features),
+        params: 2 * features,
     }])
 }
 

@@ -6,6 +6,7 @@
 mod fallback;
 mod forward;
 mod params;
+mod summary;
 mod types;
 
 use proc_macro2::TokenStream;
@@ -91,6 +92,10 @@ fn layer_type(layer: &ast::Layer, element: &TokenStream) -> TokenStream {
             let (c, h, w) = image(layer.input);
             let n = lit(layer.output.numel());
             quote!(::nn::layers::Flatten<#c, #h, #w, #n>)
+        }
+        LayerKind::LayerNorm { eps } => {
+            let (n, bits) = (lit(layer.output.numel()), eps.to_bits());
+            quote!(::nn::layers::LayerNorm<#n, #bits, #element>)
         }
         LayerKind::Dropout { rate } => {
             let (shape, bits) = (layer.output.path(), rate.to_bits());

@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{companion, layer_type};
+use super::{companion, layer_type, lit};
 use crate::ast;
 
 pub(super) fn structs(net: &ast::Network) -> TokenStream {
@@ -35,6 +35,9 @@ pub(super) fn structs(net: &ast::Network) -> TokenStream {
     let cache_doc = format!(
         " Activations of one batch of [`{name}`] and their gradients, reused between steps."
     );
+    let table = super::summary::table(net);
+    let input_dims = net.input.dims().into_iter().map(lit);
+    let output_dims = net.output().dims().into_iter().map(lit);
     let buffers =
         (1..=net.layers.len()).flat_map(|i| [format_ident!("a{i}"), format_ident!("d{i}")]);
     quote! {
@@ -62,9 +65,20 @@ pub(super) fn structs(net: &ast::Network) -> TokenStream {
         }
 
         impl<E: ::nn::Element> #name<E> {
+            /// The shape of one input sample: `[features]` or `[channels, height, width]`.
+            #vis const INPUT_SHAPE: &'static [usize] = &[#(#input_dims),*];
+            /// The shape of one output sample.
+            #vis const OUTPUT_SHAPE: &'static [usize] = &[#(#output_dims),*];
+
             /// A network initialised deterministically from `seed`.
             #vis fn new(seed: u64) -> Self {
                 <Self as ::nn::Network<E>>::from_seed(seed)
+            }
+
+            /// A Keras-style table of the layers, their output shapes and
+            /// parameter counts, written when the network was compiled.
+            #vis fn summary() -> &'static str {
+                #table
             }
         }
     }

@@ -19,8 +19,18 @@ const UNREACHABLE: &str = "the network definition has compile errors";
 pub struct Broken<E = f32>(PhantomData<E>);
 
 impl<E> Broken<E> {
+    /// Stands in for the generated `INPUT_SHAPE`.
+    pub const INPUT_SHAPE: &'static [usize] = &[];
+    /// Stands in for the generated `OUTPUT_SHAPE`.
+    pub const OUTPUT_SHAPE: &'static [usize] = &[];
+
     /// Stands in for the generated `new(seed)`.
     pub fn new(_seed: u64) -> Self {
+        unreachable!("{UNREACHABLE}")
+    }
+
+    /// Stands in for the generated `summary()`.
+    pub fn summary() -> &'static str {
         unreachable!("{UNREACHABLE}")
     }
 }

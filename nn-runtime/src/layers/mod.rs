@@ -9,6 +9,7 @@ mod conv2d;
 mod dense;
 mod dropout;
 mod flatten;
+mod layernorm;
 mod pool;
 mod workspace;
 
@@ -17,6 +18,7 @@ pub use conv2d::{Conv2d, Conv2dGrads, Conv2dParams};
 pub use dense::{Dense, DenseGrads, DenseParams};
 pub use dropout::Dropout;
 pub use flatten::Flatten;
+pub use layernorm::{LayerNorm, LayerNormParams};
 pub use pool::{AvgPool2d, GlobalAvgPool, MaxPool2d};
 
 use crate::rng::SeededRng;

@@ -7,7 +7,7 @@ nn::network! {
 
 nn::network! {
     Flattened: [3, 8, 8] => conv2d(2, 5) -> tanh -> dropout(0.25) -> flatten -> dense(4)
-        -> dropout(rate = 0.5)
+        -> dropout(rate = 0.5) -> layernorm -> layernorm(eps = 1e-3)
 }
 
 fn main() {
@@ -19,7 +19,10 @@ fn main() {
     let _: &nn::layers::Conv2d<1, 12, 12, 4, 3, 1, 1, 12, 12, f64> = &model.conv2d_0;
     let _: &nn::layers::MaxPool2d<4, 12, 12, 2, 2, 6, 6> = &model.maxpool2d_0;
     let _: &nn::layers::GlobalAvgPool<8, 1, 1> = &model.global_avgpool0;
-    assert_eq!(<Flattened as Network>::PARAMETERS, 2 * 3 * 25 + 2 + 32 * 4 + 4);
+    assert_eq!(<Flattened as Network>::PARAMETERS, 2 * 3 * 25 + 2 + 32 * 4 + 4 + 2 * 8);
+    assert_eq!(Flattened::<f32>::INPUT_SHAPE, [3, 8, 8]);
+    assert_eq!(Flattened::<f32>::OUTPUT_SHAPE, [4]);
+    assert!(Flattened::<f32>::summary().contains("layernorm1 (LayerNormalization)"));
     let flat = Flattened::<f32>::new(2);
     assert_eq!(flat.forward(&[0.1; 192], &mut FlattenedCache::default()).len(), 4);
     let _: &nn::layers::Dropout<nn::shape::Image<2, 4, 4>, { 0.25f64.to_bits() }, f32> =
