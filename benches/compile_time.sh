@@ -33,11 +33,18 @@ write_main() {
     cat > "$scratch/src/main.rs" <<RUST
 nn::network! { pub Net: $1 }
 
+// Forward, backward and an optimizer step, so all of the network's code is
+// generated and optimised, as in a program that trains it.
 fn main() {
     use nn::Network;
-    let model = Net::<f32>::new(1);
-    println!("{} parameters", Net::<f32>::PARAMETERS);
-    std::hint::black_box(model);
+    use nn::shape::Shape;
+    let mut model = Net::<f32>::new(1);
+    let mut adam = nn::optim::Adam::new(nn::optim::AdamConfig::keras()).unwrap();
+    let x = vec![0.5f32; <<Net as Network>::Input as Shape>::NUMEL];
+    let (mut cache, mut grads) = (NetCache::default(), NetGrads::default());
+    let mut rng = nn::rng::SeededRng::new(1);
+    let stats = nn::train::train_step(&mut model, &mut adam, &x, &[3], &mut cache, &mut grads, &mut rng);
+    println!("{} parameters, loss {}", Net::<f32>::PARAMETERS, stats.mean_loss());
 }
 RUST
 }
