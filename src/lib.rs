@@ -35,6 +35,8 @@ pub use nn_runtime::*;
 ///          | "flatten" | "global_avgpool"
 ///          | "dropout" "(" ("rate" "=")? rate ")"                  (rate in [0, 1))
 ///          | "layernorm" ("(" "eps" "=" eps ")")?                    (flat features; eps 1e-5)
+///          | "batchnorm" ("(" "momentum" "=" m ("," "eps" "=" eps)? ")")?
+///                     (per feature or channel; Keras's momentum 0.99 and eps 1e-3)
 ///          | activation
 /// activation := "relu" | "sigmoid" | "tanh" | "softmax" | "identity"
 ///          | "silu" | "swish" | "softplus"
@@ -137,7 +139,10 @@ pub use nn_runtime::*;
 ///   (padded) feature map, pooling that does not tile its input, `padding =
 ///   same` with an even kernel or a stride above 1, `flatten` of flat features,
 ///   `layernorm` of an image;
-/// - a dropout rate outside [0, 1), a missing rate, a non-positive `eps`;
+/// - a dropout rate outside [0, 1), a missing rate, a non-positive `eps`, a
+///   batch-norm momentum outside [0, 1), settings that are not normal `f32`s;
+/// - sizes no machine could hold: more than 2^38 parameters or 2^32 values
+///   per sample;
 /// - layers not joined by `->`, a trailing `->`, no layer after `=>`.
 pub use nn_macros::network;
 

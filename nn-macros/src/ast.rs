@@ -58,6 +58,13 @@ impl Shape {
         }
     }
 
+    /// Scalars in one sample, `None` when that overflows a `usize`.
+    pub fn checked_numel(self) -> Option<usize> {
+        self.dims()
+            .into_iter()
+            .try_fold(1usize, |n, d| n.checked_mul(d))
+    }
+
     /// The dimensions, `[784]` or `[c, h, w]`.
     pub fn dims(self) -> Vec<usize> {
         match self {
@@ -109,7 +116,10 @@ impl Layer {
     pub fn has_params(&self) -> bool {
         matches!(
             self.kind,
-            LayerKind::Dense { .. } | LayerKind::Conv2d { .. } | LayerKind::LayerNorm { .. }
+            LayerKind::Dense { .. }
+                | LayerKind::Conv2d { .. }
+                | LayerKind::LayerNorm { .. }
+                | LayerKind::BatchNorm { .. }
         )
     }
 }
@@ -145,6 +155,11 @@ pub(crate) enum LayerKind {
     LayerNorm {
         eps: f64,
     },
+    /// Normalises each feature or channel over the batch; Keras's momentum.
+    BatchNorm {
+        momentum: f64,
+        eps: f64,
+    },
     Activation(Activation),
 }
 
@@ -160,6 +175,7 @@ impl LayerKind {
             Self::Flatten => "flatten",
             Self::Dropout { .. } => "dropout",
             Self::LayerNorm { .. } => "layernorm",
+            Self::BatchNorm { .. } => "batchnorm",
             Self::Activation(activation) => activation.name(),
         }
     }

@@ -16,6 +16,9 @@ pub trait Shape: Copy + Default + std::fmt::Debug + Send + Sync + 'static {
     const NUMEL: usize;
     /// Length of the last dimension: the rows a softmax normalises.
     const ROW: usize;
+    /// What batch normalisation keeps statistics for: features of a flat
+    /// sample, channels of an image.
+    const CHANNELS: usize;
 }
 
 /// A flat vector of `N` features.
@@ -33,6 +36,7 @@ pub struct Flat<const N: usize>;
 impl<const N: usize> Shape for Flat<N> {
     const NUMEL: usize = N;
     const ROW: usize = N;
+    const CHANNELS: usize = N;
 }
 
 /// An image of `C` channels, `H` rows and `W` columns, stored channel by
@@ -50,6 +54,7 @@ pub struct Image<const C: usize, const H: usize, const W: usize>;
 impl<const C: usize, const H: usize, const W: usize> Shape for Image<C, H, W> {
     const NUMEL: usize = C * H * W;
     const ROW: usize = W;
+    const CHANNELS: usize = C;
 }
 
 /// Implemented only by a shape for itself; generated code uses it to make

@@ -56,14 +56,22 @@ pub(super) fn sort<'a>(
         let (name, value, blame) = match arg {
             Arg::Positional(value) => {
                 let Some(&name) = positional.get(next) else {
-                    diag.at(
-                        value.span(),
-                        format_args!(
-                            "`{layer}` takes at most {} positional arguments ({}); remove `{value}`",
-                            positional.len(),
+                    let message = match positional.len() {
+                        0 => format!(
+                            "`{layer}` takes only keyword arguments ({}), e.g. `{layer}({} = {value})`",
+                            listing(&keywords),
+                            keywords.first().copied().unwrap_or("name")
+                        ),
+                        1 => format!(
+                            "`{layer}` takes at most 1 positional argument (`{}`); remove `{value}`",
+                            positional[0]
+                        ),
+                        n => format!(
+                            "`{layer}` takes at most {n} positional arguments ({}); remove `{value}`",
                             listing(positional)
                         ),
-                    );
+                    };
+                    diag.at(value.span(), message);
                     continue;
                 };
                 next += 1;

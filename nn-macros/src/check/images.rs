@@ -2,7 +2,7 @@
 //! two ways from an image to features, `flatten` and `global_avgpool`.
 
 use crate::ast::{Activation, LayerKind, Shape};
-use crate::diag::Diagnostics;
+use crate::diag::{Diagnostics, closest};
 use crate::parse::{LayerCall, Value};
 
 use super::args::{self, Count};
@@ -82,11 +82,16 @@ fn padding(value: &Value, diag: &mut Diagnostics) -> Option<Padding> {
         Value::Word(word) if word == "same" => Some(Padding::Same),
         Value::Int(lit) => super::whole_number(lit, "`padding`", diag).map(Padding::Pixels),
         _ => {
+            let hint = match value {
+                Value::Word(word) => closest(&word.to_string(), &["valid", "same"])
+                    .map_or(String::new(), |near| format!("did you mean `{near}`? ")),
+                _ => String::new(),
+            };
             diag.at(
                 value.span(),
                 format_args!(
-                    "`padding` is `valid` (none), `same` (keep the size) or a number of pixels, \
-                     found `{value}`"
+                    "{hint}`padding` is `valid` (none), `same` (keep the size) or a number of \
+                     pixels, found `{value}`"
                 ),
             );
             None
@@ -174,13 +179,30 @@ pub(super) fn conv2d(
         }
         Padding::Same => (kernel - 1) / 2,
     };
-    let (padded_h, padded_w) = (h.checked_add(2 * pad)?, w.checked_add(2 * pad)?);
+    if 2 * pad > kernel {
+        diag.over(
+            call,
+            format_args!(
+                "`conv2d` padding {pad} is more than half its kernel {kernel}: whole output rows \
+                 would see only padding; use at most {} (`padding = same` for odd kernels)",
+                kernel / 2
+            ),
+        );
+        return None;
+    }
+    let (padded_h, padded_w) = (h + 2 * pad, w + 2 * pad);
     if padded_h < kernel || padded_w < kernel {
+        // [28, 28, 1] is a Keras habit: channels last.
+        let hint = if w <= 4 && c > w {
+            format!(" (images are [channels, height, width]: did you mean `[{w}, {c}, {h}]`?)")
+        } else {
+            String::new()
+        };
         diag.over(
             call,
             format_args!(
                 "`conv2d` kernel {kernel}x{kernel} is larger than its input [{c}, {h}, {w}] \
-                 (with padding {pad}); use a smaller kernel or more padding"
+                 (with padding {pad}){hint}; use a smaller kernel or more padding"
             ),
         );
         return None;
@@ -315,7 +337,7 @@ pub(super) fn to_features(
             diag.at(
                 call.name.span(),
                 format_args!(
-                    "`{name}` needs an image, but its input is already {n} flat features; remove it"
+                    "`{name}` needs an image, but its input is already flat ([{n}]); remove it"
                 ),
             );
             return None;

@@ -13,6 +13,14 @@ mod activation;
 mod args;
 mod images;
 
+/// More trainable scalars than this (1 TB as `f32`) is surely a mistake in
+/// a size: the model could not be allocated.
+const MAX_PARAMETERS: usize = 1 << 38;
+
+/// More values than this in one sample between two layers (16 GB as `f32`)
+/// is surely a mistake in a size.
+const MAX_SAMPLE_VALUES: usize = 1 << 32;
+
 /// One layer a call resolves to (`dense(64, gelu)` resolves to two), with
 /// its output shape and parameter count.
 struct Resolved {
@@ -40,6 +48,22 @@ pub(crate) fn check(def: &parse::NetworkDef) -> syn::Result<ast::Network> {
         let (Some(mut input), Some(resolved)) = (before, resolved) else {
             continue;
         };
+        if let Some(layer) = resolved.iter().find(|l| {
+            l.output
+                .checked_numel()
+                .is_none_or(|n| n > MAX_SAMPLE_VALUES)
+        }) {
+            diag.over(
+                call,
+                format_args!(
+                    "`{}` gives {} per sample, more values than `network!` accepts ({MAX_SAMPLE_VALUES}); \
+                     use fewer filters or smaller images",
+                    call.name, layer.output
+                ),
+            );
+            shape = None;
+            continue;
+        }
         for layer in resolved {
             let prefix = layer.kind.field_prefix();
             let index = counts.entry(prefix).or_default();
@@ -55,15 +79,23 @@ pub(crate) fn check(def: &parse::NetworkDef) -> syn::Result<ast::Network> {
             });
         }
     }
-    if layers
+    match layers
         .iter()
         .try_fold(0usize, |sum, l| sum.checked_add(l.params))
-        .is_none()
     {
-        diag.at(
+        None => diag.at(
             def.name.span(),
             "the network has more parameters than this machine can address; use fewer units",
-        );
+        ),
+        Some(total) if total > MAX_PARAMETERS => diag.at(
+            def.name.span(),
+            format_args!(
+                "the network has {total} parameters ({} GB as f32), more than `network!` \
+                 accepts ({MAX_PARAMETERS}); use fewer units or filters",
+                total / 250_000_000
+            ),
+        ),
+        Some(_) => {}
     }
     let source = def
         .layers
@@ -152,7 +184,11 @@ fn check_input_shape(shape: &parse::InputShape, diag: &mut Diagnostics) -> Optio
         return None;
     }
     if let Some((_, span)) = dims.iter().find(|(d, _)| *d == 0) {
-        diag.at(*span, "an input dimension of 0 leaves nothing to learn from; give the number of features, e.g. `[784]`");
+        diag.at(
+            *span,
+            "an input dimension of 0 leaves nothing to learn from; give the number of features, \
+             e.g. `[784]`, or an image's channels, height and width, e.g. `[1, 28, 28]`",
+        );
         return None;
     }
     match dims.as_slice() {
@@ -203,7 +239,7 @@ fn check_input_shape(shape: &parse::InputShape, diag: &mut Diagnostics) -> Optio
                 shape.bracket_span,
                 format_args!(
                     "`network!` takes flat features `[n]` or images `[channels, height, width]`, \
-                     not `[{written}]`"
+                     one sample without the batch dimension, not `[{written}]`"
                 ),
             );
             None
@@ -226,6 +262,7 @@ fn resolve(
         "flatten" | "global_avgpool" => images::to_features(call, input, diag),
         "dropout" => dropout(call, input, diag),
         "layernorm" => layernorm(call, input, diag),
+        "batchnorm" => batchnorm(call, input, diag),
         _ if Activation::NAMES.contains(&name.as_str()) => {
             let activation = activation::resolve(&call.name, call.args.as_ref(), diag)?;
             Some(vec![Resolved {
@@ -253,7 +290,7 @@ fn resolve(
                 format_args!(
                     "unknown layer `{name}`; {hint}the layers are `dense(units)`, \
                      `conv2d(filters, kernel)`, `maxpool2d(kernel)`, `avgpool2d(kernel)`, `flatten`, \
-                     `global_avgpool`, `dropout(rate)`, `layernorm` and the activations {}",
+                     `global_avgpool`, `dropout(rate)`, `layernorm`, `batchnorm` and the activations {}",
                     activation::listing()
                 ),
             );
@@ -329,7 +366,8 @@ fn dropout(
         return None;
     };
     let rate = match activation::number(value) {
-        Some(rate) if (0.0..1.0).contains(&rate) => rate,
+        // 0.99999999999 rounds to 1 in f32, which would drop everything.
+        Some(rate) if (0.0..1.0).contains(&rate) && (rate as f32) < 1.0 => rate,
         Some(_) => {
             diag.over(
                 value,
@@ -356,6 +394,35 @@ fn dropout(
     }])
 }
 
+/// Rule: a setting is a number for which `valid` holds and that stays a
+/// normal `f32`; `default` when it is not given.
+fn setting(
+    sorted: &args::Sorted<'_>,
+    layer: &str,
+    name: &str,
+    default: f64,
+    valid: fn(f64) -> bool,
+    range: &str,
+    diag: &mut Diagnostics,
+) -> Option<f64> {
+    let Some(value) = sorted.get(name) else {
+        return Some(default);
+    };
+    let problem = match activation::number(value) {
+        Some(v) if !(v as f32).is_finite() => format!("is beyond `f32`'s range, found `{value}`"),
+        Some(v) if v != 0.0 && !(v as f32).is_normal() => {
+            format!(
+                "is too small for `f32` (at least {:e}), found `{value}`",
+                f32::MIN_POSITIVE
+            )
+        }
+        Some(v) if valid(v) => return Some(v),
+        _ => format!("must be {range}, such as `{default:?}`, found `{value}`"),
+    };
+    diag.over(value, format_args!("`{name}` of `{layer}` {problem}"));
+    None
+}
+
 /// Rules of `layernorm(eps = 1e-5)`: flat features, a positive eps.
 fn layernorm(
     call: &LayerCall,
@@ -363,21 +430,15 @@ fn layernorm(
     diag: &mut Diagnostics,
 ) -> Option<Vec<Resolved>> {
     let sorted = args::sort(call, &[], &["eps"], diag);
-    let eps = match sorted.get("eps") {
-        None => 1e-5,
-        Some(value) => match activation::number(value) {
-            Some(eps) if eps > 0.0 && (eps as f32).is_normal() => eps,
-            _ => {
-                diag.over(
-                    value,
-                    format_args!(
-                        "`eps` of `layernorm` must be a positive number such as `1e-5`, found `{value}`"
-                    ),
-                );
-                return None;
-            }
-        },
-    };
+    let eps = setting(
+        &sorted,
+        "layernorm",
+        "eps",
+        1e-5,
+        |v| v > 0.0,
+        "a positive number",
+        diag,
+    )?;
     let features = match input? {
         Shape::Flat(features) => features,
         image => {
@@ -395,6 +456,47 @@ fn layernorm(
         kind: LayerKind::LayerNorm { eps },
         output: Shape::Flat(features),
         params: 2 * features,
+    }])
+}
+
+/// Rules of `batchnorm(momentum = 0.99, eps = 1e-3)` (Keras's defaults and
+/// meaning of momentum): per feature of flat input, per channel of images.
+fn batchnorm(
+    call: &LayerCall,
+    input: Option<Shape>,
+    diag: &mut Diagnostics,
+) -> Option<Vec<Resolved>> {
+    let sorted = args::sort(call, &[], &["momentum", "eps"], diag);
+    let momentum = setting(
+        &sorted,
+        "batchnorm",
+        "momentum",
+        0.99,
+        |v| (0.0..1.0).contains(&v),
+        "in [0, 1) (the weight of the old running statistics, as in Keras)",
+        diag,
+    );
+    let eps = setting(
+        &sorted,
+        "batchnorm",
+        "eps",
+        1e-3,
+        |v| v > 0.0,
+        "a positive number",
+        diag,
+    );
+    let shape = input?;
+    let channels = match shape {
+        Shape::Flat(features) => features,
+        Shape::Image { c, .. } => c,
+    };
+    Some(vec![Resolved {
+        kind: LayerKind::BatchNorm {
+            momentum: momentum?,
+            eps: eps?,
+        },
+        output: shape,
+        params: 2 * channels,
     }])
 }
 
@@ -433,9 +535,7 @@ pub(super) fn dense_activation(value: &Value, diag: &mut Diagnostics) -> Option<
         _ => {
             diag.at(
                 value.span(),
-                format_args!(
-                    "expected an activation such as `relu` after the units, found `{value}`"
-                ),
+                format_args!("expected an activation such as `relu`, found `{value}`"),
             );
             None
         }
@@ -614,7 +714,43 @@ mod tests {
             first(quote::quote!(N: [1, 8, 8] => conv2d(4, 3, stride = 2, padding = same)))
                 .contains("stride 1")
         );
-        assert!(first(quote::quote!(N: [8] => flatten)).contains("already 8 flat features"));
+        assert!(first(quote::quote!(N: [8] => flatten)).contains("already flat ([8])"));
+        assert!(
+            first(quote::quote!(N: [1, 4, 4] => conv2d(2, 3, padding = 30)))
+                .contains("more than half its kernel")
+        );
+        assert!(
+            first(quote::quote!(N: [28, 28, 1] => conv2d(2, 3)))
+                .contains("did you mean `[1, 28, 28]`?")
+        );
+        assert!(
+            first(quote::quote!(N: [1, 8, 8] => conv2d(2, 3, padding = sme)))
+                .starts_with("did you mean `same`?")
+        );
+        assert!(
+            first(quote::quote!(N: [1, 100000, 100000] => conv2d(100000, 3)))
+                .contains("more values than")
+        );
+        assert!(
+            first(quote::quote!(N: [3, 4000, 4000] => flatten -> dense(100000)))
+                .contains("more than `network!` accepts")
+        );
+        assert!(
+            first(quote::quote!(N: [8] => layernorm(eps = 1e-50))).contains("too small for `f32`")
+        );
+        assert!(
+            first(quote::quote!(N: [8] => batchnorm(eps = 1e400))).contains("beyond `f32`'s range")
+        );
+        assert!(first(quote::quote!(N: [8] => batchnorm(momentum = 1))).contains("in [0, 1)"));
+        assert!(first(quote::quote!(N: [8] => dropout(0.99999999999))).contains("rate in [0, 1)"));
+        assert!(
+            first(quote::quote!(N: [8] => layernorm(1e-5)))
+                .contains("e.g. `layernorm(eps = 1e-5)`")
+        );
+        assert!(
+            first(quote::quote!(N: [8] => dropout(0.5, 0.2)))
+                .contains("at most 1 positional argument (`rate`)")
+        );
         assert!(
             first(quote::quote!(N: [1, 8, 8] => conv2d(4))).contains("`conv2d` needs `kernel`")
         );

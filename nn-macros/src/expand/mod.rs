@@ -97,6 +97,10 @@ fn layer_type(layer: &ast::Layer, element: &TokenStream) -> TokenStream {
             let (n, bits) = (lit(layer.output.numel()), eps.to_bits());
             quote!(::nn::layers::LayerNorm<#n, #bits, #element>)
         }
+        LayerKind::BatchNorm { momentum, eps } => {
+            let (shape, momentum, eps) = (layer.output.path(), momentum.to_bits(), eps.to_bits());
+            quote!(::nn::layers::BatchNorm<#shape, #momentum, #eps, #element>)
+        }
         LayerKind::Dropout { rate } => {
             let (shape, bits) = (layer.output.path(), rate.to_bits());
             quote!(::nn::layers::Dropout<#shape, #bits, #element>)

@@ -13,6 +13,7 @@ fn class(kind: &LayerKind) -> String {
         LayerKind::Flatten => "Flatten".into(),
         LayerKind::Dropout { .. } => "Dropout".into(),
         LayerKind::LayerNorm { .. } => "LayerNormalization".into(),
+        LayerKind::BatchNorm { .. } => "BatchNormalization".into(),
         LayerKind::Activation(activation) => format!("Activation: {}", activation.name()),
     }
 }

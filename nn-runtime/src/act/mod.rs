@@ -17,7 +17,7 @@
 //! | `sigmoid` | [`Sigmoid`] | `1 / (1 + e^-z)` |
 //! | `tanh` | [`Tanh`] | `tanh(z)` |
 //! | `softplus` | [`Softplus`] | `ln(1 + e^z)` |
-//! | `softmax` | [`Softmax`] | row-wise `e^z_i / sum_j e^z_j` |
+//! | `softmax` | [`Softmax`] | `e^z_i / sum_j e^z_j` over the last dimension (an image's rows, as Keras) |
 
 mod basic;
 mod erf;

@@ -5,6 +5,7 @@
 //! owns, so a training step allocates nothing once the buffers exist.
 
 mod activation;
+mod batchnorm;
 mod conv2d;
 mod dense;
 mod dropout;
@@ -14,6 +15,7 @@ mod pool;
 mod workspace;
 
 pub use activation::ActivationLayer;
+pub use batchnorm::{BatchNorm, BatchNormParams};
 pub use conv2d::{Conv2d, Conv2dGrads, Conv2dParams};
 pub use dense::{Dense, DenseGrads, DenseParams};
 pub use dropout::Dropout;

@@ -1,8 +1,9 @@
 nn::network! {
     /// Every image layer kind, each shape inferred by the macro.
-    Cnn: [1, 12, 12] => conv2d(4, 3, relu, padding = same) -> maxpool2d(2)
+    Cnn: [1, 12, 12] => conv2d(4, 3, padding = same) -> batchnorm -> relu -> maxpool2d(2)
         -> conv2d(filters = 6, kernel = 3, stride = 1, padding = 1) -> avgpool2d(2, stride = 2)
-        -> conv2d(8, 3, gelu) -> global_avgpool -> dense(10, softmax)
+        -> conv2d(8, 3, gelu) -> global_avgpool -> dense(10) -> batchnorm(momentum = 0.9, eps = 1e-5)
+        -> softmax
 }
 
 nn::network! {
