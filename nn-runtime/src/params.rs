@@ -105,3 +105,57 @@ macro_rules! parameter_free {
 }
 
 pub(crate) use parameter_free;
+
+/// Implements [`Params`] for a struct of two tensors, `weight` then `bias`
+/// (the names PyTorch uses): `weight_and_bias!([const N: usize, E: Element] Norm<N, E>)`.
+macro_rules! weight_and_bias {
+    ([$($generics:tt)*] $ty:ty) => {
+        impl<$($generics)*> $crate::Params<E> for $ty {
+            const TENSORS: usize = 2;
+            fn tensor(&self, index: usize) -> &[E] {
+                match index {
+                    0 => &self.weight,
+                    1 => &self.bias,
+                    _ => $crate::params::no_tensor(index),
+                }
+            }
+            fn tensor_mut(&mut self, index: usize) -> &mut [E] {
+                match index {
+                    0 => &mut self.weight,
+                    1 => &mut self.bias,
+                    _ => $crate::params::no_tensor(index),
+                }
+            }
+            fn tensor_name(&self, index: usize) -> String {
+                match index {
+                    0 => "weight".to_owned(),
+                    1 => "bias".to_owned(),
+                    _ => $crate::params::no_tensor(index),
+                }
+            }
+        }
+    };
+}
+
+pub(crate) use weight_and_bias;
+
+/// Implements [`Params`] for a layer by forwarding to its `params` field:
+/// `params_in_field!([const N: usize, E: Element] Layer<N, E>, Tensors<N, E>)`.
+macro_rules! params_in_field {
+    ([$($generics:tt)*] $ty:ty, $field_ty:ty) => {
+        impl<$($generics)*> $crate::Params<E> for $ty {
+            const TENSORS: usize = <$field_ty as $crate::Params<E>>::TENSORS;
+            fn tensor(&self, index: usize) -> &[E] {
+                self.params.tensor(index)
+            }
+            fn tensor_mut(&mut self, index: usize) -> &mut [E] {
+                self.params.tensor_mut(index)
+            }
+            fn tensor_name(&self, index: usize) -> String {
+                self.params.tensor_name(index)
+            }
+        }
+    };
+}
+
+pub(crate) use params_in_field;

@@ -10,10 +10,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, PoisonError};
 
 use super::{Layer, expect_len};
-use crate::params::no_tensor;
+use crate::Element;
+use crate::params::{params_in_field, weight_and_bias};
 use crate::rng::SeededRng;
 use crate::shape::Shape;
-use crate::{Element, Params};
 
 /// Batch normalisation over samples of shape `S`, keeping statistics for
 /// each of `S::CHANNELS`; `MOMENTUM` and `EPS` hold the bits of `f64`s
@@ -78,30 +78,7 @@ impl<S: Shape, E: Element> Default for BatchNormParams<S, E> {
     }
 }
 
-impl<S: Shape, E: Element> Params<E> for BatchNormParams<S, E> {
-    const TENSORS: usize = 2;
-    fn tensor(&self, index: usize) -> &[E] {
-        match index {
-            0 => &self.weight,
-            1 => &self.bias,
-            _ => no_tensor(index),
-        }
-    }
-    fn tensor_mut(&mut self, index: usize) -> &mut [E] {
-        match index {
-            0 => &mut self.weight,
-            1 => &mut self.bias,
-            _ => no_tensor(index),
-        }
-    }
-    fn tensor_name(&self, index: usize) -> String {
-        match index {
-            0 => "weight".to_owned(),
-            1 => "bias".to_owned(),
-            _ => no_tensor(index),
-        }
-    }
-}
+weight_and_bias!([S: Shape, E: Element] BatchNormParams<S, E>);
 
 impl<S: Shape, const MOMENTUM: u64, const EPS: u64, E: Element> Clone
     for BatchNorm<S, MOMENTUM, EPS, E>
@@ -172,20 +149,7 @@ impl<S: Shape, const MOMENTUM: u64, const EPS: u64, E: Element> BatchNorm<S, MOM
     }
 }
 
-impl<S: Shape, const MOMENTUM: u64, const EPS: u64, E: Element> Params<E>
-    for BatchNorm<S, MOMENTUM, EPS, E>
-{
-    const TENSORS: usize = 2;
-    fn tensor(&self, index: usize) -> &[E] {
-        self.params.tensor(index)
-    }
-    fn tensor_mut(&mut self, index: usize) -> &mut [E] {
-        self.params.tensor_mut(index)
-    }
-    fn tensor_name(&self, index: usize) -> String {
-        self.params.tensor_name(index)
-    }
-}
+params_in_field!([S: Shape, const MOMENTUM: u64, const EPS: u64, E: Element] BatchNorm<S, MOMENTUM, EPS, E>, BatchNormParams<S, E>);
 
 impl<S: Shape, const MOMENTUM: u64, const EPS: u64, E: Element> Layer<E>
     for BatchNorm<S, MOMENTUM, EPS, E>

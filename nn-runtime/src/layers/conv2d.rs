@@ -11,11 +11,11 @@
 
 use super::workspace::Workspace;
 use super::{Layer, expect_len};
+use crate::Element;
 use crate::gemm::{MatMut, MatRef, gemm};
-use crate::params::no_tensor;
+use crate::params::{params_in_field, weight_and_bias};
 use crate::rng::SeededRng;
 use crate::shape::Image;
-use crate::{Element, Params};
 
 /// `F` filters of `K x K` over a `C x H x W` image with stride `S` and `P`
 /// zeros of padding on every side, giving `F x OH x OW`. The macro computes
@@ -96,32 +96,7 @@ impl<const C: usize, const F: usize, const K: usize, E: Element> Default
     }
 }
 
-impl<const C: usize, const F: usize, const K: usize, E: Element> Params<E>
-    for Conv2dParams<C, F, K, E>
-{
-    const TENSORS: usize = 2;
-    fn tensor(&self, index: usize) -> &[E] {
-        match index {
-            0 => &self.weight,
-            1 => &self.bias,
-            _ => no_tensor(index),
-        }
-    }
-    fn tensor_mut(&mut self, index: usize) -> &mut [E] {
-        match index {
-            0 => &mut self.weight,
-            1 => &mut self.bias,
-            _ => no_tensor(index),
-        }
-    }
-    fn tensor_name(&self, index: usize) -> String {
-        match index {
-            0 => "weight".to_owned(),
-            1 => "bias".to_owned(),
-            _ => no_tensor(index),
-        }
-    }
-}
+weight_and_bias!([const C: usize, const F: usize, const K: usize, E: Element] Conv2dParams<C, F, K, E>);
 
 impl<
     const C: usize,
@@ -249,30 +224,7 @@ impl<
     }
 }
 
-impl<
-    const C: usize,
-    const H: usize,
-    const W: usize,
-    const F: usize,
-    const K: usize,
-    const S: usize,
-    const P: usize,
-    const OH: usize,
-    const OW: usize,
-    E: Element,
-> Params<E> for Conv2d<C, H, W, F, K, S, P, OH, OW, E>
-{
-    const TENSORS: usize = 2;
-    fn tensor(&self, index: usize) -> &[E] {
-        self.params.tensor(index)
-    }
-    fn tensor_mut(&mut self, index: usize) -> &mut [E] {
-        self.params.tensor_mut(index)
-    }
-    fn tensor_name(&self, index: usize) -> String {
-        self.params.tensor_name(index)
-    }
-}
+params_in_field!([const C: usize, const H: usize, const W: usize, const F: usize, const K: usize, const S: usize, const P: usize, const OH: usize, const OW: usize, E: Element,] Conv2d<C, H, W, F, K, S, P, OH, OW, E>, Conv2dParams<C, F, K, E>);
 
 impl<
     const C: usize,

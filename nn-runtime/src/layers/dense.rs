@@ -13,12 +13,12 @@
 use std::marker::PhantomData;
 
 use super::{Layer, expect_len};
+use crate::Element;
 use crate::act::Activation;
 use crate::gemm::{Epilogue, MatMut, MatRef, gemm, gemm_fused};
-use crate::params::no_tensor;
+use crate::params::{params_in_field, weight_and_bias};
 use crate::rng::SeededRng;
 use crate::shape::Flat;
-use crate::{Element, Params};
 
 /// `IN` features to `OUT` units, then activation `A`.
 ///
@@ -78,20 +78,7 @@ impl<const IN: usize, const OUT: usize, A: Activation, E: Element> Dense<IN, OUT
     }
 }
 
-impl<const IN: usize, const OUT: usize, A: Activation, E: Element> Params<E>
-    for Dense<IN, OUT, A, E>
-{
-    const TENSORS: usize = 2;
-    fn tensor(&self, index: usize) -> &[E] {
-        self.params.tensor(index)
-    }
-    fn tensor_mut(&mut self, index: usize) -> &mut [E] {
-        self.params.tensor_mut(index)
-    }
-    fn tensor_name(&self, index: usize) -> String {
-        self.params.tensor_name(index)
-    }
-}
+params_in_field!([const IN: usize, const OUT: usize, A: Activation, E: Element] Dense<IN, OUT, A, E>, DenseParams<IN, OUT, E>);
 
 /// The tensors of a [`Dense`] layer, `weight` `[IN, OUT]` and `bias` `[OUT]`:
 /// its parameters, and (as [`DenseGrads`]) their gradients.
@@ -132,30 +119,7 @@ impl<const IN: usize, const OUT: usize, E: Element> Default for DenseParams<IN, 
     }
 }
 
-impl<const IN: usize, const OUT: usize, E: Element> Params<E> for DenseParams<IN, OUT, E> {
-    const TENSORS: usize = 2;
-    fn tensor(&self, index: usize) -> &[E] {
-        match index {
-            0 => &self.weight,
-            1 => &self.bias,
-            _ => no_tensor(index),
-        }
-    }
-    fn tensor_mut(&mut self, index: usize) -> &mut [E] {
-        match index {
-            0 => &mut self.weight,
-            1 => &mut self.bias,
-            _ => no_tensor(index),
-        }
-    }
-    fn tensor_name(&self, index: usize) -> String {
-        match index {
-            0 => "weight".to_owned(),
-            1 => "bias".to_owned(),
-            _ => no_tensor(index),
-        }
-    }
-}
+weight_and_bias!([const IN: usize, const OUT: usize, E: Element] DenseParams<IN, OUT, E>);
 
 impl<const IN: usize, const OUT: usize, A: Activation, E: Element> Layer<E>
     for Dense<IN, OUT, A, E>

@@ -3,10 +3,10 @@
 //! variance biased (divided by `N`), as PyTorch and Keras compute it.
 
 use super::{Layer, expect_len};
-use crate::params::no_tensor;
+use crate::Element;
+use crate::params::{params_in_field, weight_and_bias};
 use crate::rng::SeededRng;
 use crate::shape::Flat;
-use crate::{Element, Params};
 
 /// Normalises each sample of `N` features; `EPS` holds the bits of an `f64`
 /// (`{ 1e-5f64.to_bits() }`; `network!` writes it from `layernorm(eps = 1e-5)`).
@@ -54,30 +54,7 @@ impl<const N: usize, E: Element> Default for LayerNormParams<N, E> {
     }
 }
 
-impl<const N: usize, E: Element> Params<E> for LayerNormParams<N, E> {
-    const TENSORS: usize = 2;
-    fn tensor(&self, index: usize) -> &[E] {
-        match index {
-            0 => &self.weight,
-            1 => &self.bias,
-            _ => no_tensor(index),
-        }
-    }
-    fn tensor_mut(&mut self, index: usize) -> &mut [E] {
-        match index {
-            0 => &mut self.weight,
-            1 => &mut self.bias,
-            _ => no_tensor(index),
-        }
-    }
-    fn tensor_name(&self, index: usize) -> String {
-        match index {
-            0 => "weight".to_owned(),
-            1 => "bias".to_owned(),
-            _ => no_tensor(index),
-        }
-    }
-}
+weight_and_bias!([const N: usize, E: Element] LayerNormParams<N, E>);
 
 impl<const N: usize, const EPS: u64, E: Element> LayerNorm<N, EPS, E> {
     /// The constant added to the variance.
@@ -101,18 +78,7 @@ impl<const N: usize, const EPS: u64, E: Element> LayerNorm<N, EPS, E> {
     }
 }
 
-impl<const N: usize, const EPS: u64, E: Element> Params<E> for LayerNorm<N, EPS, E> {
-    const TENSORS: usize = 2;
-    fn tensor(&self, index: usize) -> &[E] {
-        self.params.tensor(index)
-    }
-    fn tensor_mut(&mut self, index: usize) -> &mut [E] {
-        self.params.tensor_mut(index)
-    }
-    fn tensor_name(&self, index: usize) -> String {
-        self.params.tensor_name(index)
-    }
-}
+params_in_field!([const N: usize, const EPS: u64, E: Element] LayerNorm<N, EPS, E>, LayerNormParams<N, E>);
 
 impl<const N: usize, const EPS: u64, E: Element> Layer<E> for LayerNorm<N, EPS, E> {
     type Input = Flat<N>;
