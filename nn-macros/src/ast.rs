@@ -147,6 +147,8 @@ pub(crate) enum LayerKind {
     },
     GlobalAvgPool,
     Flatten,
+    /// The same values in another shape.
+    Reshape,
     /// The fraction of values dropped in training, in [0, 1).
     Dropout {
         rate: f64,
@@ -173,6 +175,7 @@ impl LayerKind {
             Self::AvgPool2d { .. } => "avgpool2d_",
             Self::GlobalAvgPool => "global_avgpool",
             Self::Flatten => "flatten",
+            Self::Reshape => "reshape",
             Self::Dropout { .. } => "dropout",
             Self::LayerNorm { .. } => "layernorm",
             Self::BatchNorm { .. } => "batchnorm",

@@ -50,6 +50,8 @@ pub(crate) enum Value {
     Word(Ident),
     /// A name with arguments: `leaky_relu(0.2)`.
     Call(Box<LayerCall>),
+    /// A shape: `[1, 28, 28]`.
+    Shape(InputShape),
     /// `-` before a number.
     Negative(Token![-], Box<Value>),
 }
@@ -69,6 +71,7 @@ impl Value {
                     .map_or(call.name.span(), |a| a.paren_span);
                 call.name.span().join(end).unwrap_or(call.name.span())
             }
+            Self::Shape(shape) => shape.bracket_span,
             Self::Negative(minus, value) => minus.span.join(value.span()).unwrap_or(minus.span),
         }
     }
@@ -82,6 +85,10 @@ impl std::fmt::Display for Value {
             Self::Bool(lit) => write!(f, "{}", lit.value()),
             Self::Word(ident) => write!(f, "{ident}"),
             Self::Call(call) => write!(f, "{}", compact(call.to_token_stream().to_string())),
+            Self::Shape(shape) => {
+                let dims: Vec<String> = shape.dims.iter().map(|d| d.to_string()).collect();
+                write!(f, "[{}]", dims.join(", "))
+            }
             Self::Negative(_, value) => write!(f, "-{value}"),
         }
     }
@@ -114,6 +121,10 @@ impl ToTokens for Value {
             Self::Bool(lit) => lit.to_tokens(tokens),
             Self::Word(ident) => ident.to_tokens(tokens),
             Self::Call(call) => call.to_tokens(tokens),
+            Self::Shape(shape) => {
+                let dims = &shape.dims;
+                tokens.extend(quote::quote_spanned!(shape.bracket_span=> [#dims]));
+            }
             Self::Negative(minus, value) => {
                 minus.to_tokens(tokens);
                 value.to_tokens(tokens);
@@ -257,6 +268,9 @@ impl Parse for Value {
                 "layer arguments are written without quotes: numbers (`128`), names (`relu`) \
                  and `true` or `false`",
             ));
+        }
+        if input.peek(syn::token::Bracket) {
+            return input.parse().map(Self::Shape);
         }
         let lookahead = input.lookahead1();
         if lookahead.peek(LitBool) {

@@ -261,6 +261,7 @@ fn resolve(
         "maxpool2d" | "avgpool2d" => images::pool(call, input, diag),
         "flatten" | "global_avgpool" => images::to_features(call, input, diag),
         "dropout" => dropout(call, input, diag),
+        "reshape" => reshape(call, input, diag),
         "layernorm" => layernorm(call, input, diag),
         "batchnorm" => batchnorm(call, input, diag),
         _ if Activation::NAMES.contains(&name.as_str()) => {
@@ -290,7 +291,8 @@ fn resolve(
                 format_args!(
                     "unknown layer `{name}`; {hint}the layers are `dense(units)`, \
                      `conv2d(filters, kernel)`, `maxpool2d(kernel)`, `avgpool2d(kernel)`, `flatten`, \
-                     `global_avgpool`, `dropout(rate)`, `layernorm`, `batchnorm` and the activations {}",
+                     `global_avgpool`, `reshape([c, h, w])`, `dropout(rate)`, `layernorm`, `batchnorm` and the \
+                     activations {}",
                     activation::listing()
                 ),
             );
@@ -347,6 +349,52 @@ fn dense(call: &LayerCall, input: Option<Shape>, diag: &mut Diagnostics) -> Opti
         Shape::Flat(units),
         params,
     ))
+}
+
+/// Rules of `reshape([n])` / `reshape([c, h, w])`: a valid shape with as many
+/// values as the input.
+fn reshape(
+    call: &LayerCall,
+    input: Option<Shape>,
+    diag: &mut Diagnostics,
+) -> Option<Vec<Resolved>> {
+    let sorted = args::sort(call, &["shape"], &[], diag);
+    let target = match sorted.get("shape") {
+        Some(Value::Shape(shape)) => check_input_shape(shape, diag)?,
+        Some(other) => {
+            diag.at(
+                other.span(),
+                format_args!("`reshape` takes a shape in brackets, e.g. `reshape([1, 28, 28])`, found `{other}`"),
+            );
+            return None;
+        }
+        None => {
+            if !sorted.unknown_keyword {
+                diag.over(
+                    call,
+                    "`reshape` needs the new shape, e.g. `reshape([1, 28, 28])`",
+                );
+            }
+            return None;
+        }
+    };
+    let input = input?;
+    if target.checked_numel() != input.checked_numel() {
+        diag.over(
+            call,
+            format_args!(
+                "`reshape` to {target} needs {} values, but its input {input} has {}",
+                target.numel(),
+                input.numel()
+            ),
+        );
+        return None;
+    }
+    Some(vec![Resolved {
+        kind: LayerKind::Reshape,
+        output: target,
+        params: 0,
+    }])
 }
 
 /// Rules of `dropout(rate)`: a rate in [0, 1), for any input shape.
@@ -647,6 +695,9 @@ mod tests {
 
     #[test]
     fn image_layers_infer_shapes_and_split_off_activations() {
+        let reshaped =
+            run(quote::quote!(N: [784] => reshape([1, 28, 28]) -> conv2d(2, 3))).unwrap();
+        assert_eq!(reshaped.layers[0].output.to_string(), "[1, 28, 28]");
         let net = run(quote::quote!(
             N: [1, 28, 28] => conv2d(8, 3, relu, padding = same) -> maxpool2d(2)
                 -> conv2d(16, kernel = 3, stride = 2) -> avgpool2d(2, stride = 1) -> flatten -> dense(10)
@@ -758,6 +809,11 @@ mod tests {
         assert!(first(quote::quote!(N: [8] => dropout(-0.5))).contains("rate in [0, 1)"));
         assert!(first(quote::quote!(N: [8] => dropout)).contains("needs its rate"));
         assert!(first(quote::quote!(N: [8] => dropout(p = 0.5))).contains("unknown keyword `p`"));
+        assert!(
+            first(quote::quote!(N: [784] => reshape([1, 28, 27])))
+                .contains("`reshape` to [1, 28, 27] needs 756 values, but its input [784] has 784")
+        );
+        assert!(first(quote::quote!(N: [784] => reshape(784))).contains("a shape in brackets"));
         // One mistake, one message: the unknown shape after it silences the rest.
         assert_eq!(
             errors(quote::quote!(N: [784] => conv2d(8, 3) -> maxpool2d(2) -> flatten)).len(),

@@ -93,6 +93,10 @@ fn layer_type(layer: &ast::Layer, element: &TokenStream) -> TokenStream {
             let n = lit(layer.output.numel());
             quote!(::nn::layers::Flatten<#c, #h, #w, #n>)
         }
+        LayerKind::Reshape => {
+            let (input, output) = (layer.input.path(), layer.output.path());
+            quote!(::nn::layers::Reshape<#input, #output>)
+        }
         LayerKind::LayerNorm { eps } => {
             let (n, bits) = (lit(layer.output.numel()), eps.to_bits());
             quote!(::nn::layers::LayerNorm<#n, #bits, #element>)

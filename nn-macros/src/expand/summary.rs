@@ -11,6 +11,7 @@ fn class(kind: &LayerKind) -> String {
         LayerKind::AvgPool2d { .. } => "AveragePooling2D".into(),
         LayerKind::GlobalAvgPool => "GlobalAveragePooling2D".into(),
         LayerKind::Flatten => "Flatten".into(),
+        LayerKind::Reshape => "Reshape".into(),
         LayerKind::Dropout { .. } => "Dropout".into(),
         LayerKind::LayerNorm { .. } => "LayerNormalization".into(),
         LayerKind::BatchNorm { .. } => "BatchNormalization".into(),

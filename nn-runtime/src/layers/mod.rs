@@ -12,6 +12,7 @@ mod dropout;
 mod flatten;
 mod layernorm;
 mod pool;
+mod reshape;
 mod workspace;
 
 pub use activation::ActivationLayer;
@@ -22,6 +23,7 @@ pub use dropout::Dropout;
 pub use flatten::Flatten;
 pub use layernorm::{LayerNorm, LayerNormParams};
 pub use pool::{AvgPool2d, GlobalAvgPool, MaxPool2d};
+pub use reshape::Reshape;
 
 use crate::rng::SeededRng;
 use crate::shape::Shape;

@@ -11,7 +11,14 @@ nn::network! {
         -> dropout(rate = 0.5) -> layernorm -> layernorm(eps = 1e-3)
 }
 
+nn::network! {
+    /// Flat MNIST samples read as images.
+    Reshaped: [784] => reshape([1, 28, 28]) -> conv2d(4, 5, stride = 3) -> flatten -> reshape([4, 8, 8])
+        -> global_avgpool -> dense(2)
+}
+
 fn main() {
+    assert_eq!(Reshaped::<f32>::new(1).forward(&[0.5; 784], &mut ReshapedCache::default()).len(), 2);
     use nn::Network;
     let model = Cnn::<f64>::new(1);
     let mut cache = CnnCache::default();
