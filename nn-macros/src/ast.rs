@@ -120,6 +120,7 @@ impl Layer {
                 | LayerKind::Conv2d { .. }
                 | LayerKind::LayerNorm { .. }
                 | LayerKind::BatchNorm { .. }
+                | LayerKind::Embedding { .. }
         )
     }
 }
@@ -149,6 +150,11 @@ pub(crate) enum LayerKind {
     Flatten,
     /// The same values in another shape.
     Reshape,
+    /// Token ids to learned vectors; only as the first layer.
+    Embedding {
+        vocab: usize,
+        dim: usize,
+    },
     /// The fraction of values dropped in training, in [0, 1).
     Dropout {
         rate: f64,
@@ -176,6 +182,7 @@ impl LayerKind {
             Self::GlobalAvgPool => "global_avgpool",
             Self::Flatten => "flatten",
             Self::Reshape => "reshape",
+            Self::Embedding { .. } => "embedding",
             Self::Dropout { .. } => "dropout",
             Self::LayerNorm { .. } => "layernorm",
             Self::BatchNorm { .. } => "batchnorm",

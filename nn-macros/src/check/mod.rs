@@ -39,8 +39,8 @@ pub(crate) fn check(def: &parse::NetworkDef) -> syn::Result<ast::Network> {
     // `None` once a shape is unknown after an error: later layers still have
     // their arguments checked, but no shape rule, so nothing cascades.
     let mut shape = input;
-    for call in &def.layers {
-        let resolved = resolve(call, shape, &mut diag);
+    for (position, call) in def.layers.iter().enumerate() {
+        let resolved = resolve(call, shape, position == 0, &mut diag);
         let before = std::mem::replace(
             &mut shape,
             resolved.as_ref().and_then(|r| r.last()).map(|r| r.output),
@@ -252,6 +252,7 @@ fn check_input_shape(shape: &parse::InputShape, diag: &mut Diagnostics) -> Optio
 fn resolve(
     call: &LayerCall,
     input: Option<Shape>,
+    first: bool,
     diag: &mut Diagnostics,
 ) -> Option<Vec<Resolved>> {
     let name = call.name.to_string();
@@ -262,6 +263,7 @@ fn resolve(
         "flatten" | "global_avgpool" => images::to_features(call, input, diag),
         "dropout" => dropout(call, input, diag),
         "reshape" => reshape(call, input, diag),
+        "embedding" => embedding(call, input, first, diag),
         "layernorm" => layernorm(call, input, diag),
         "batchnorm" => batchnorm(call, input, diag),
         _ if Activation::NAMES.contains(&name.as_str()) => {
@@ -291,8 +293,8 @@ fn resolve(
                 format_args!(
                     "unknown layer `{name}`; {hint}the layers are `dense(units)`, \
                      `conv2d(filters, kernel)`, `maxpool2d(kernel)`, `avgpool2d(kernel)`, `flatten`, \
-                     `global_avgpool`, `reshape([c, h, w])`, `dropout(rate)`, `layernorm`, `batchnorm` and the \
-                     activations {}",
+                     `global_avgpool`, `reshape([c, h, w])`, `embedding(vocab, dim)`, `dropout(rate)`, \
+                     `layernorm`, `batchnorm` and the activations {}",
                     activation::listing()
                 ),
             );
@@ -394,6 +396,73 @@ fn reshape(
         kind: LayerKind::Reshape,
         output: target,
         params: 0,
+    }])
+}
+
+/// Rules of `embedding(vocab, dim)`: the first layer, reading a flat input
+/// of token ids; its output is `[dim, 1, seq]`.
+fn embedding(
+    call: &LayerCall,
+    input: Option<Shape>,
+    first: bool,
+    diag: &mut Diagnostics,
+) -> Option<Vec<Resolved>> {
+    let sorted = args::sort(call, &["vocab", "dim"], &[], diag);
+    let count = |name: &str, what: &str, example: &str, diag: &mut Diagnostics| match sorted
+        .get(name)
+    {
+        Some(value) => args::count(
+            value,
+            &args::Count {
+                layer: "embedding",
+                at_least_one: what,
+                what: name,
+                example,
+            },
+            diag,
+        ),
+        None => {
+            if !sorted.unknown_keyword {
+                diag.over(call, "`embedding` needs the vocabulary size and the vector size, e.g. `embedding(10000, 16)`");
+            }
+            None
+        }
+    };
+    let vocab = count("vocab", "token in its vocabulary", "10000", diag);
+    let dim = count("dim", "feature per token", "16", diag);
+    if !first {
+        diag.at(
+            call.name.span(),
+            "`embedding` reads token ids, so it must be the first layer, straight after the \
+             input `[sequence length]`; here it would read another layer's float outputs",
+        );
+        return None;
+    }
+    let seq = match input? {
+        Shape::Flat(seq) => seq,
+        image => {
+            diag.at(
+                call.name.span(),
+                format_args!(
+                    "`embedding` reads a sequence of token ids `[length]`, but the input is the image {image}"
+                ),
+            );
+            return None;
+        }
+    };
+    let (vocab, dim) = (vocab?, dim?);
+    let Some(params) = vocab.checked_mul(dim) else {
+        diag.over(call, "`embedding` needs more parameters than this machine can address; use a smaller vocabulary or vectors");
+        return None;
+    };
+    Some(vec![Resolved {
+        kind: LayerKind::Embedding { vocab, dim },
+        output: Shape::Image {
+            c: dim,
+            h: 1,
+            w: seq,
+        },
+        params,
     }])
 }
 
@@ -695,6 +764,13 @@ mod tests {
 
     #[test]
     fn image_layers_infer_shapes_and_split_off_activations() {
+        let text = run(quote::quote!(
+            N: [200] => embedding(10000, 16) -> global_avgpool -> dense(1, sigmoid)
+        ))
+        .unwrap();
+        let shapes: Vec<String> = text.layers.iter().map(|l| l.output.to_string()).collect();
+        assert_eq!(shapes, ["[16, 1, 200]", "[16]", "[1]"]);
+        assert_eq!(text.parameters(), 10000 * 16 + 16 + 1);
         let reshaped =
             run(quote::quote!(N: [784] => reshape([1, 28, 28]) -> conv2d(2, 3))).unwrap();
         assert_eq!(reshaped.layers[0].output.to_string(), "[1, 28, 28]");
@@ -814,6 +890,18 @@ mod tests {
                 .contains("`reshape` to [1, 28, 27] needs 756 values, but its input [784] has 784")
         );
         assert!(first(quote::quote!(N: [784] => reshape(784))).contains("a shape in brackets"));
+        assert!(
+            first(quote::quote!(N: [8] => dense(4) -> embedding(10, 2)))
+                .contains("must be the first layer")
+        );
+        assert!(
+            first(quote::quote!(N: [1, 8, 8] => embedding(10, 2)))
+                .contains("but the input is the image [1, 8, 8]")
+        );
+        assert!(
+            first(quote::quote!(N: [8] => embedding(10)))
+                .contains("needs the vocabulary size and the vector size")
+        );
         // One mistake, one message: the unknown shape after it silences the rest.
         assert_eq!(
             errors(quote::quote!(N: [784] => conv2d(8, 3) -> maxpool2d(2) -> flatten)).len(),

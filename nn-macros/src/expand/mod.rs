@@ -93,6 +93,10 @@ fn layer_type(layer: &ast::Layer, element: &TokenStream) -> TokenStream {
             let n = lit(layer.output.numel());
             quote!(::nn::layers::Flatten<#c, #h, #w, #n>)
         }
+        LayerKind::Embedding { vocab, dim } => {
+            let (seq, vocab, dim) = (lit(layer.input.numel()), lit(vocab), lit(dim));
+            quote!(::nn::layers::Embedding<#seq, #vocab, #dim, #element>)
+        }
         LayerKind::Reshape => {
             let (input, output) = (layer.input.path(), layer.output.path());
             quote!(::nn::layers::Reshape<#input, #output>)
