@@ -35,6 +35,8 @@ pub use nn_runtime::*;
 ///          | "flatten" | "global_avgpool" | "reshape" "(" "[" dims "]" ")"  (same number of values)
 ///          | "embedding" "(" vocab "," dim ")"   (first layer only: reads `[seq]` token ids,
 ///                                                  gives `[dim, 1, seq]`)
+///          | "residual" "(" layer ("->" layer)* ")"  (the block's output, of its input's
+///                                                  shape, is added to its input)
 ///          | "dropout" "(" ("rate" "=")? rate ")"                  (rate in [0, 1))
 ///          | "layernorm" ("(" "eps" "=" eps ")")?                    (flat features; eps 1e-5)
 ///          | "batchnorm" ("(" "momentum" "=" m ("," "eps" "=" eps)? ")")?
@@ -141,7 +143,8 @@ pub use nn_runtime::*;
 ///   (padded) feature map, pooling that does not tile its input, `padding =
 ///   same` with an even kernel or a stride above 1, `flatten` of flat features,
 ///   `layernorm` of an image, `reshape` to a different number of values,
-///   `embedding` anywhere but first (it would be fed floats, not token ids);
+///   `embedding` anywhere but first (it would be fed floats, not token ids),
+///   a `residual` block whose output shape differs from its input's;
 /// - a dropout rate outside [0, 1), a missing rate, a non-positive `eps`, a
 ///   batch-norm momentum outside [0, 1), settings that are not normal `f32`s;
 /// - sizes no machine could hold: more than 2^38 parameters or 2^32 values

@@ -18,6 +18,15 @@ nn::network! {
 
 nn::network! { Tutorial: [9] => dense(8, relu) -> dense(4) }
 
+nn::network! {
+    /// Residual blocks: one from the input itself, one nested in another,
+    /// one around convolutions.
+    Residual: [1, 4, 4] => residual(conv2d(2, 3, tanh, padding = same) -> conv2d(1, 3, padding = 1))
+        -> flatten -> dense(6, tanh)
+        -> residual(dense(6, tanh) -> residual(dense(6, sigmoid) -> dense(6)) -> layernorm)
+        -> dense(3)
+}
+
 const BATCH: usize = 3;
 
 fn inputs(len: usize, salt: usize) -> Vec<f64> {
@@ -65,6 +74,24 @@ fn deep_chain_backward_matches_finite_differences() {
 #[test]
 fn every_activation_in_a_network_matches_finite_differences() {
     check_output_vjp(&Activations::<f64>::new(5));
+}
+
+nn::network! { Skip: [3] => residual(dense(3)) }
+
+#[test]
+fn a_residual_block_adds_its_input() {
+    let mut model = Skip::<f64>::new(1);
+    for tensor in 0..<Skip<f64> as Params<f64>>::TENSORS {
+        model.tensor_mut(tensor).fill(0.0);
+    }
+    model.tensor_mut(1).copy_from_slice(&[0.5, 0.0, -0.5]); // the dense bias
+    let mut cache = SkipCache::default();
+    assert_eq!(model.forward(&[1.0, 2.0, 3.0], &mut cache), [1.5, 2.0, 2.5]);
+}
+
+#[test]
+fn residual_blocks_match_finite_differences() {
+    check_output_vjp(&Residual::<f64>::new(11));
 }
 
 #[test]

@@ -150,6 +150,11 @@ pub(crate) enum LayerKind {
     Flatten,
     /// The same values in another shape.
     Reshape,
+    /// The end of `residual(...)`: passes its input on, and generated code
+    /// adds the block's input (the input of the layer `block_len` back).
+    ResidualAdd {
+        block_len: usize,
+    },
     /// Token ids to learned vectors; only as the first layer.
     Embedding {
         vocab: usize,
@@ -182,6 +187,7 @@ impl LayerKind {
             Self::GlobalAvgPool => "global_avgpool",
             Self::Flatten => "flatten",
             Self::Reshape => "reshape",
+            Self::ResidualAdd { .. } => "residual",
             Self::Embedding { .. } => "embedding",
             Self::Dropout { .. } => "dropout",
             Self::LayerNorm { .. } => "layernorm",

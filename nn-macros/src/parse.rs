@@ -28,6 +28,14 @@ pub(crate) struct InputShape {
 pub(crate) struct LayerCall {
     pub name: Ident,
     pub args: Option<Args>,
+    /// The chain inside `residual( ... )`; `args` is then `None`.
+    pub body: Option<Block>,
+}
+
+/// A chain of layers in parentheses: the body of `residual(...)`.
+pub(crate) struct Block {
+    pub paren_span: Span,
+    pub layers: Vec<LayerCall>,
 }
 
 /// The parenthesised arguments of a layer.
@@ -101,6 +109,10 @@ impl ToTokens for LayerCall {
             let list = &args.list;
             tokens.extend(quote::quote_spanned!(args.paren_span=> (#list)));
         }
+        if let Some(body) = &self.body {
+            let layers = body.layers.iter();
+            tokens.extend(quote::quote_spanned!(body.paren_span=> (#(#layers)->*)));
+        }
     }
 }
 
@@ -160,25 +172,7 @@ impl Parse for NetworkDef {
                 "expected at least one layer after `=>`, e.g. `dense(10)`",
             ));
         }
-        let mut layers = vec![input.parse::<LayerCall>()?];
-        while !input.is_empty() {
-            if input.peek(Ident) {
-                return Err(input.error("expected `->` between layers"));
-            }
-            if !input.peek(Token![->]) {
-                return Err(
-                    input.error("expected `->` and another layer, or the end of the network")
-                );
-            }
-            let arrow: Token![->] = input.parse()?;
-            if input.is_empty() {
-                return Err(syn::Error::new_spanned(
-                    arrow,
-                    "expected a layer after `->`; remove the trailing `->`",
-                ));
-            }
-            layers.push(input.parse()?);
-        }
+        let layers = chain(input)?;
         Ok(Self {
             attrs,
             vis,
@@ -224,6 +218,25 @@ impl Parse for LayerCall {
                 "expected a layer, e.g. `dense(128, relu)` or `relu`",
             )
         })?;
+        if name == "residual" && input.peek(syn::token::Paren) {
+            let content;
+            let paren = parenthesized!(content in input);
+            if content.is_empty() {
+                return Err(syn::Error::new(
+                    paren.span.join(),
+                    "`residual` needs the layers of its block, e.g. `residual(dense(64, relu) -> dense(64))`",
+                ));
+            }
+            let body = Block {
+                paren_span: paren.span.join(),
+                layers: chain(&content)?,
+            };
+            return Ok(Self {
+                name,
+                args: None,
+                body: Some(body),
+            });
+        }
         let args = if input.peek(syn::token::Paren) {
             let content;
             let paren = parenthesized!(content in input);
@@ -239,7 +252,11 @@ impl Parse for LayerCall {
         } else {
             None
         };
-        Ok(Self { name, args })
+        Ok(Self {
+            name,
+            args,
+            body: None,
+        })
     }
 }
 
@@ -290,6 +307,29 @@ impl Parse for Value {
             ))
         }
     }
+}
+
+/// `layer (-> layer)*` up to the end of `input` (a whole definition or the
+/// body of `residual(...)`).
+fn chain(input: ParseStream) -> syn::Result<Vec<LayerCall>> {
+    let mut layers = vec![input.parse::<LayerCall>()?];
+    while !input.is_empty() {
+        if input.peek(Ident) {
+            return Err(input.error("expected `->` between layers"));
+        }
+        if !input.peek(Token![->]) {
+            return Err(input.error("expected `->` and another layer, or the end of the network"));
+        }
+        let arrow: Token![->] = input.parse()?;
+        if input.is_empty() {
+            return Err(syn::Error::new_spanned(
+                arrow,
+                "expected a layer after `->`; remove the trailing `->`",
+            ));
+        }
+        layers.push(input.parse()?);
+    }
+    Ok(layers)
 }
 
 /// Token text without the spaces `to_string` puts around punctuation.

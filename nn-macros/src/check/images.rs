@@ -232,12 +232,14 @@ pub(super) fn conv2d(
         },
         output,
         params,
+        span: None,
     }];
     if activation != Activation::Identity {
         layers.push(Resolved {
             kind: LayerKind::Activation(activation),
             output,
             params: 0,
+            span: None,
         });
     }
     Some(layers)
@@ -315,6 +317,7 @@ pub(super) fn pool(
         kind,
         output,
         params: 0,
+        span: None,
     }])
 }
 
@@ -352,5 +355,6 @@ pub(super) fn to_features(
         kind,
         output,
         params: 0,
+        span: None,
     }])
 }

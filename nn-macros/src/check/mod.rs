@@ -27,6 +27,8 @@ struct Resolved {
     kind: LayerKind,
     output: Shape,
     params: usize,
+    /// The token generated code for it is spanned at; `None` for the call's name.
+    span: Option<Span>,
 }
 
 /// Checks the whole definition; `Err` holds every problem found.
@@ -34,50 +36,24 @@ pub(crate) fn check(def: &parse::NetworkDef) -> syn::Result<ast::Network> {
     let mut diag = Diagnostics::default();
     check_name(&def.name, &mut diag);
     let input = check_input_shape(&def.input, &mut diag);
-    let mut layers = Vec::with_capacity(def.layers.len());
+    let (resolved, _) = resolve_chain(&def.layers, input, true, &mut diag);
+    let mut layers = Vec::with_capacity(resolved.len());
     let mut counts = std::collections::HashMap::<&'static str, usize>::new();
-    // `None` once a shape is unknown after an error: later layers still have
-    // their arguments checked, but no shape rule, so nothing cascades.
-    let mut shape = input;
-    for (position, call) in def.layers.iter().enumerate() {
-        let resolved = resolve(call, shape, position == 0, &mut diag);
-        let before = std::mem::replace(
-            &mut shape,
-            resolved.as_ref().and_then(|r| r.last()).map(|r| r.output),
-        );
-        let (Some(mut input), Some(resolved)) = (before, resolved) else {
-            continue;
-        };
-        if let Some(layer) = resolved.iter().find(|l| {
-            l.output
-                .checked_numel()
-                .is_none_or(|n| n > MAX_SAMPLE_VALUES)
-        }) {
-            diag.over(
-                call,
-                format_args!(
-                    "`{}` gives {} per sample, more values than `network!` accepts ({MAX_SAMPLE_VALUES}); \
-                     use fewer filters or smaller images",
-                    call.name, layer.output
-                ),
-            );
-            shape = None;
-            continue;
-        }
-        for layer in resolved {
-            let prefix = layer.kind.field_prefix();
-            let index = counts.entry(prefix).or_default();
-            let field = format_ident!("{prefix}{index}", span = call.name.span());
-            *index += 1;
-            layers.push(ast::Layer {
-                kind: layer.kind,
-                input: std::mem::replace(&mut input, layer.output),
-                output: layer.output,
-                params: layer.params,
-                span: call.name.span(),
-                field,
-            });
-        }
+    let mut shape = input.unwrap_or(Shape::Flat(1));
+    for layer in resolved {
+        let span = layer.span.unwrap_or_else(Span::call_site);
+        let prefix = layer.kind.field_prefix();
+        let index = counts.entry(prefix).or_default();
+        let field = format_ident!("{prefix}{index}", span = span);
+        *index += 1;
+        layers.push(ast::Layer {
+            kind: layer.kind,
+            input: std::mem::replace(&mut shape, layer.output),
+            output: layer.output,
+            params: layer.params,
+            span,
+            field,
+        });
     }
     match layers
         .iter()
@@ -247,6 +223,91 @@ fn check_input_shape(shape: &parse::InputShape, diag: &mut Diagnostics) -> Optio
     }
 }
 
+/// Resolves `calls` in order from `input` (`top_level`: the network's own
+/// chain, where `embedding` may come first). Returns the layers, each with
+/// its span, and the chain's output shape.
+///
+/// The shape is `None` once unknown after an error: later layers still have
+/// their arguments checked, but no shape rule, so nothing cascades. Layers
+/// are returned only while every shape is known.
+fn resolve_chain(
+    calls: &[LayerCall],
+    input: Option<Shape>,
+    top_level: bool,
+    diag: &mut Diagnostics,
+) -> (Vec<Resolved>, Option<Shape>) {
+    let mut layers = Vec::new();
+    let mut shape = input;
+    for (position, call) in calls.iter().enumerate() {
+        let resolved = resolve(call, shape, top_level && position == 0, diag);
+        shape = resolved.as_ref().and_then(|r| r.last()).map(|r| r.output);
+        let Some(resolved) = resolved else {
+            continue;
+        };
+        if let Some(layer) = resolved.iter().find(|l| {
+            l.output
+                .checked_numel()
+                .is_none_or(|n| n > MAX_SAMPLE_VALUES)
+        }) {
+            diag.over(
+                call,
+                format_args!(
+                    "`{}` gives {} per sample, more values than `network!` accepts ({MAX_SAMPLE_VALUES}); \
+                     use fewer filters or smaller images",
+                    call.name, layer.output
+                ),
+            );
+            shape = None;
+            continue;
+        }
+        layers.extend(resolved.into_iter().map(|layer| Resolved {
+            span: layer.span.or(Some(call.name.span())),
+            ..layer
+        }));
+    }
+    if shape.is_none() {
+        layers.clear();
+    }
+    (layers, shape)
+}
+
+/// Rules of `residual(chain)`: the chain's output has its input's shape, and
+/// is added to it.
+fn residual(
+    call: &LayerCall,
+    input: Option<Shape>,
+    diag: &mut Diagnostics,
+) -> Option<Vec<Resolved>> {
+    let Some(body) = &call.body else {
+        diag.over(
+            call,
+            "`residual` needs the layers of its block in parentheses, e.g. \
+             `residual(dense(64, relu) -> dense(64))`",
+        );
+        return None;
+    };
+    let (mut layers, output) = resolve_chain(&body.layers, input, false, diag);
+    let (input, output) = (input?, output?);
+    if output != input {
+        diag.at(
+            body.paren_span,
+            format_args!(
+                "`residual` adds its block's output to its input, but the block turns {input} \
+                 into {output}; end the block with the input's shape {input}"
+            ),
+        );
+        return None;
+    }
+    let block_len = layers.len();
+    layers.push(Resolved {
+        kind: LayerKind::ResidualAdd { block_len },
+        output,
+        params: 0,
+        span: None,
+    });
+    Some(layers)
+}
+
 /// Rule: the layer name is known and its arguments fit it; its shape rule
 /// holds for `input` when that is known. `None` leaves the shape unknown.
 fn resolve(
@@ -264,6 +325,7 @@ fn resolve(
         "dropout" => dropout(call, input, diag),
         "reshape" => reshape(call, input, diag),
         "embedding" => embedding(call, input, first, diag),
+        "residual" => residual(call, input, diag),
         "layernorm" => layernorm(call, input, diag),
         "batchnorm" => batchnorm(call, input, diag),
         _ if Activation::NAMES.contains(&name.as_str()) => {
@@ -272,6 +334,7 @@ fn resolve(
                 kind: LayerKind::Activation(activation),
                 output: input?,
                 params: 0,
+                span: None,
             }])
         }
         _ => {
@@ -294,7 +357,7 @@ fn resolve(
                     "unknown layer `{name}`; {hint}the layers are `dense(units)`, \
                      `conv2d(filters, kernel)`, `maxpool2d(kernel)`, `avgpool2d(kernel)`, `flatten`, \
                      `global_avgpool`, `reshape([c, h, w])`, `embedding(vocab, dim)`, `dropout(rate)`, \
-                     `layernorm`, `batchnorm` and the activations {}",
+                     `layernorm`, `batchnorm`, `residual(layer -> ...)` and the activations {}",
                     activation::listing()
                 ),
             );
@@ -396,6 +459,7 @@ fn reshape(
         kind: LayerKind::Reshape,
         output: target,
         params: 0,
+        span: None,
     }])
 }
 
@@ -463,6 +527,7 @@ fn embedding(
             w: seq,
         },
         params,
+        span: None,
     }])
 }
 
@@ -508,6 +573,7 @@ fn dropout(
         kind: LayerKind::Dropout { rate },
         output: input?,
         params: 0,
+        span: None,
     }])
 }
 
@@ -573,6 +639,7 @@ fn layernorm(
         kind: LayerKind::LayerNorm { eps },
         output: Shape::Flat(features),
         params: 2 * features,
+        span: None,
     }])
 }
 
@@ -614,6 +681,7 @@ fn batchnorm(
         },
         output: shape,
         params: 2 * channels,
+        span: None,
     }])
 }
 
@@ -629,17 +697,20 @@ fn split_activation(kind: LayerKind, output: Shape, params: usize) -> Vec<Resolv
                 },
                 output,
                 params,
+                span: None,
             },
             Resolved {
                 kind: LayerKind::Activation(activation),
                 output,
                 params: 0,
+                span: None,
             },
         ],
         kind => vec![Resolved {
             kind,
             output,
             params,
+            span: None,
         }],
     }
 }
@@ -902,6 +973,11 @@ mod tests {
             first(quote::quote!(N: [8] => embedding(10)))
                 .contains("needs the vocabulary size and the vector size")
         );
+        assert!(
+            first(quote::quote!(N: [8] => residual(dense(4))))
+                .contains("the block turns [8] into [4]")
+        );
+        assert!(first(quote::quote!(N: [8] => residual)).contains("needs the layers of its block"));
         // One mistake, one message: the unknown shape after it silences the rest.
         assert_eq!(
             errors(quote::quote!(N: [784] => conv2d(8, 3) -> maxpool2d(2) -> flatten)).len(),

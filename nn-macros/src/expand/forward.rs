@@ -41,7 +41,7 @@ pub(super) fn network_impl(net: &ast::Network) -> TokenStream {
                 quote!(&__cache.#a)
             };
             let (y, _) = buffers(i + 1);
-            if training {
+            let call = if training {
                 quote_spanned! {layer.span=>
                     ::nn::layers::Layer::<E>::forward_train(
                         &self.#field, #x, &mut __cache.#y, __batch, __rng,
@@ -51,7 +51,22 @@ pub(super) fn network_impl(net: &ast::Network) -> TokenStream {
                 quote_spanned! {layer.span=>
                     ::nn::layers::Layer::<E>::forward(&self.#field, #x, &mut __cache.#y, __batch);
                 }
-            }
+            };
+            // The end of a residual block adds the block's input to its output.
+            let skip = match layer.kind {
+                ast::LayerKind::ResidualAdd { block_len } => {
+                    let start = i - block_len;
+                    let source = if start == 0 {
+                        quote!(__x)
+                    } else {
+                        let (a, _) = buffers(start);
+                        quote!(&__cache.#a)
+                    };
+                    quote!(::nn::__private::add_assign(&mut __cache.#y, #source);)
+                }
+                _ => quote!(),
+            };
+            quote!(#call #skip)
         })
     };
     let (forwards, train_forwards) = (forward_calls(false), forward_calls(true));
@@ -73,10 +88,20 @@ pub(super) fn network_impl(net: &ast::Network) -> TokenStream {
         } else {
             quote!(&mut ::nn::NoParams)
         };
+        // A residual block starting here also sends its output's gradient
+        // straight back to its input.
+        let skips = net.layers.iter().enumerate().filter_map(|(k, end)| match end.kind {
+            ast::LayerKind::ResidualAdd { block_len } if i > 0 && k - block_len == i => {
+                let ((_, d_input), (_, d_output)) = (buffers(i), buffers(k + 1));
+                Some(quote!(::nn::__private::add_assign(&mut __cache.#d_input, &__cache.#d_output);))
+            }
+            _ => None,
+        });
         quote_spanned! {layer.span=>
             ::nn::layers::Layer::<E>::backward(
                 &self.#field, #x, &__cache.#y, &mut __cache.#dy, #dx, #layer_grads, __batch,
             );
+            #(#skips)*
         }
     });
     quote! {

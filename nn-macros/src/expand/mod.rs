@@ -97,6 +97,10 @@ fn layer_type(layer: &ast::Layer, element: &TokenStream) -> TokenStream {
             let (seq, vocab, dim) = (lit(layer.input.numel()), lit(vocab), lit(dim));
             quote!(::nn::layers::Embedding<#seq, #vocab, #dim, #element>)
         }
+        LayerKind::ResidualAdd { .. } => {
+            let shape = layer.output.path();
+            quote!(::nn::layers::Reshape<#shape, #shape>)
+        }
         LayerKind::Reshape => {
             let (input, output) = (layer.input.path(), layer.output.path());
             quote!(::nn::layers::Reshape<#input, #output>)

@@ -9,3 +9,15 @@ pub use broken::{Broken, BrokenParts};
 /// Compiles only when `A` and `B` are the same shape: the type-level backstop
 /// behind the macro's own shape checks.
 pub const fn assert_same_shape<A: crate::shape::SameShape<B>, B>() {}
+
+/// `dst += src`, element by element: the skip connection of a residual block.
+pub fn add_assign<E: crate::Element>(dst: &mut [E], src: &[E]) {
+    assert_eq!(
+        dst.len(),
+        src.len(),
+        "invariant: a residual block keeps its shape"
+    );
+    for (d, &s) in dst.iter_mut().zip(src) {
+        *d += s;
+    }
+}
