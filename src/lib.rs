@@ -49,6 +49,11 @@ pub use nn_runtime::*;
 ///          | "gelu" ("(" ("approximate" "=")? bool ")")?     (default false: exact erf form)
 /// ```
 ///
+/// The same definition can live in a file, read at compile time relative to
+/// the crate's root: `nn::network!(file = "models/cnn.nn");`. Its errors are
+/// reported as `models/cnn.nn:line:column: message`, and cargo rebuilds when
+/// the file changes.
+///
 /// Every argument can also be given by its keyword (`dense(units = 128)`,
 /// `conv2d(32, kernel = 3)`). Images are NCHW, one sample `[channels, height,
 /// width]`; `dense` takes flat features, so an image reaches it through

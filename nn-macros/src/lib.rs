@@ -10,6 +10,7 @@ mod ast;
 mod check;
 mod diag;
 mod expand;
+mod file;
 mod parse;
 
 /// Declares a neural network whose shapes are checked at compile time.
@@ -31,8 +32,14 @@ mod parse;
 ///
 /// Mistakes are compile errors at the offending token: an unknown layer or
 /// activation, `dense(0)`, a missing input shape, layers not joined by `->`.
+///
+/// `network!(file = "models/mlp.nn")` reads the same definition from a file
+/// (relative to the crate's root), with errors naming its line and column.
 #[proc_macro]
 pub fn network(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
+    if let Ok(source) = syn::parse::<file::FileSource>(input.clone()) {
+        return file::network(&source).into();
+    }
     let def = syn::parse_macro_input!(input as parse::NetworkDef);
     expand::network(&def).into()
 }

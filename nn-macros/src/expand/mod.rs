@@ -15,6 +15,11 @@ use quote::quote;
 use crate::{ast, check, parse};
 
 /// Checks `def` and emits the network, or the errors plus a stub of the type.
+/// The stand-ins declared for a definition with errors.
+pub(crate) fn stub(def: &parse::NetworkDef) -> TokenStream {
+    fallback::stub(def)
+}
+
 pub(crate) fn network(def: &parse::NetworkDef) -> TokenStream {
     match check::check(def) {
         Ok(net) => emit(&net),
