@@ -16,6 +16,17 @@ use syn::{LitStr, Token};
 
 use crate::{check, expand, parse};
 
+/// Whether the macro's input starts `file =`: a definition read from a file
+/// (a network named `file` is followed by `:`).
+pub(crate) fn is_file_source(input: &proc_macro::TokenStream) -> bool {
+    let mut tokens = input.clone().into_iter();
+    matches!(
+        (tokens.next(), tokens.next()),
+        (Some(proc_macro::TokenTree::Ident(key)), Some(proc_macro::TokenTree::Punct(eq)))
+            if key.to_string() == "file" && eq.as_char() == '='
+    )
+}
+
 /// `file = "path"`.
 pub(crate) struct FileSource {
     path: LitStr,
@@ -28,9 +39,16 @@ impl Parse for FileSource {
             return Err(syn::Error::new(key.span(), "expected `file`"));
         }
         input.parse::<Token![=]>()?;
-        let path = input.parse()?;
+        let path = input.parse().map_err(|e| {
+            syn::Error::new(
+                e.span(),
+                "expected the definition's path as a string, e.g. `network!(file = \"models/mlp.nn\")`",
+            )
+        })?;
         if !input.is_empty() {
-            return Err(input.error("expected nothing after the file's path"));
+            return Err(input.error(
+                "`network!(file = \"...\")` takes only the path; put everything else in the file",
+            ));
         }
         Ok(Self { path })
     }

@@ -37,8 +37,11 @@ mod parse;
 /// (relative to the crate's root), with errors naming its line and column.
 #[proc_macro]
 pub fn network(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
-    if let Ok(source) = syn::parse::<file::FileSource>(input.clone()) {
-        return file::network(&source).into();
+    if file::is_file_source(&input) {
+        return match syn::parse::<file::FileSource>(input) {
+            Ok(source) => file::network(&source).into(),
+            Err(e) => e.to_compile_error().into(),
+        };
     }
     let def = syn::parse_macro_input!(input as parse::NetworkDef);
     expand::network(&def).into()

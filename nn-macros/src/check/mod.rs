@@ -21,6 +21,9 @@ const MAX_PARAMETERS: usize = 1 << 38;
 /// is surely a mistake in a size.
 const MAX_SAMPLE_VALUES: usize = 1 << 32;
 
+/// Token ids are `f32` values, whole numbers exact up to 2^24.
+const MAX_VOCABULARY: usize = 1 << 24;
+
 /// One layer a call resolves to (`dense(64, gelu)` resolves to two), with
 /// its output shape and parameter count.
 struct Resolved {
@@ -151,10 +154,36 @@ pub(super) fn whole_number(lit: &LitInt, what: &str, diag: &mut Diagnostics) -> 
 
 /// Rule: the input is one positive number of features, `[784]`.
 fn check_input_shape(shape: &parse::InputShape, diag: &mut Diagnostics) -> Option<Shape> {
+    check_shape(shape, ShapeRole::Input, diag)
+}
+
+/// Whose shape [`check_shape`] checks, for its messages.
+#[derive(Clone, Copy, PartialEq)]
+enum ShapeRole {
+    /// The network's input: `Net: [784] => ...`.
+    Input,
+    /// The target of `reshape([...])`.
+    Reshape,
+}
+
+/// Rule: a shape is `[n]` or `[channels, height, width]` of positive whole
+/// numbers whose product fits a `usize`.
+fn check_shape(
+    shape: &parse::InputShape,
+    role: ShapeRole,
+    diag: &mut Diagnostics,
+) -> Option<Shape> {
+    let (what, example) = match role {
+        ShapeRole::Input => ("the input", "`[784]` or `[1, 28, 28]`"),
+        ShapeRole::Reshape => (
+            "`reshape`'s shape",
+            "`reshape([784])` or `reshape([1, 28, 28])`",
+        ),
+    };
     let dims: Vec<(usize, Span)> = shape
         .dims
         .iter()
-        .filter_map(|lit| Some((whole_number(lit, "an input size", diag)?, lit.span())))
+        .filter_map(|lit| Some((whole_number(lit, "a size", diag)?, lit.span())))
         .collect();
     if dims.len() != shape.dims.len() {
         return None;
@@ -162,8 +191,10 @@ fn check_input_shape(shape: &parse::InputShape, diag: &mut Diagnostics) -> Optio
     if let Some((_, span)) = dims.iter().find(|(d, _)| *d == 0) {
         diag.at(
             *span,
-            "an input dimension of 0 leaves nothing to learn from; give the number of features, \
-             e.g. `[784]`, or an image's channels, height and width, e.g. `[1, 28, 28]`",
+            format_args!(
+                "a dimension of 0 in {what} leaves no values; give features or an image's \
+                 channels, height and width, e.g. {example}"
+            ),
         );
         return None;
     }
@@ -171,8 +202,10 @@ fn check_input_shape(shape: &parse::InputShape, diag: &mut Diagnostics) -> Optio
         [] => {
             diag.at(
                 shape.bracket_span,
-                "the input shape is empty; give the number of features, e.g. `[784]`, \
-                 or an image as channels, height, width, e.g. `[1, 28, 28]`",
+                format_args!(
+                    "{what} is empty; give the number of features or an image's channels, \
+                     height and width, e.g. {example}"
+                ),
             );
             None
         }
@@ -181,7 +214,7 @@ fn check_input_shape(shape: &parse::InputShape, diag: &mut Diagnostics) -> Optio
             diag.at(
                 shape.bracket_span,
                 format_args!(
-                    "a 2-D input needs its channels: declare `[1, {h}, {w}]` for a one-channel \
+                    "a 2-D shape needs its channels: write `[1, {h}, {w}]` for a one-channel \
                      image, or `[{}]` for flat features",
                     h.saturating_mul(*w)
                 ),
@@ -195,7 +228,7 @@ fn check_input_shape(shape: &parse::InputShape, diag: &mut Diagnostics) -> Optio
             {
                 diag.at(
                     shape.bracket_span,
-                    "the input image has more values than this machine can address",
+                    format_args!("{what} has more values than this machine can address"),
                 );
                 return None;
             }
@@ -211,11 +244,16 @@ fn check_input_shape(shape: &parse::InputShape, diag: &mut Diagnostics) -> Optio
                 .map(|(d, _)| d.to_string())
                 .collect::<Vec<_>>()
                 .join(", ");
+            let batch_hint = if role == ShapeRole::Input {
+                ", one sample without the batch dimension"
+            } else {
+                ""
+            };
             diag.at(
                 shape.bracket_span,
                 format_args!(
-                    "`network!` takes flat features `[n]` or images `[channels, height, width]`, \
-                     one sample without the batch dimension, not `[{written}]`"
+                    "`network!` takes flat features `[n]` or images `[channels, height, width]`{batch_hint}, \
+                     not `[{written}]`"
                 ),
             );
             None
@@ -425,7 +463,7 @@ fn reshape(
 ) -> Option<Vec<Resolved>> {
     let sorted = args::sort(call, &["shape"], &[], diag);
     let target = match sorted.get("shape") {
-        Some(Value::Shape(shape)) => check_input_shape(shape, diag)?,
+        Some(Value::Shape(shape)) => check_shape(shape, ShapeRole::Reshape, diag)?,
         Some(other) => {
             diag.at(
                 other.span(),
@@ -515,6 +553,16 @@ fn embedding(
         }
     };
     let (vocab, dim) = (vocab?, dim?);
+    if vocab > MAX_VOCABULARY {
+        diag.over(
+            call,
+            format_args!(
+                "`embedding` over {vocab} tokens: ids travel as `f32`, exact only up to \
+                 {MAX_VOCABULARY}; use a smaller vocabulary (hash or bucket rare tokens)"
+            ),
+        );
+        return None;
+    }
     let Some(params) = vocab.checked_mul(dim) else {
         diag.over(call, "`embedding` needs more parameters than this machine can address; use a smaller vocabulary or vectors");
         return None;
@@ -822,11 +870,13 @@ mod tests {
 
     #[test]
     fn input_shape_mistakes() {
-        assert!(errors(quote::quote!(N: [0] => dense(2)))[0].contains("input dimension of 0"));
-        assert!(errors(quote::quote!(N: [] => dense(2)))[0].contains("input shape is empty"));
+        assert!(
+            errors(quote::quote!(N: [0] => dense(2)))[0].contains("a dimension of 0 in the input")
+        );
+        assert!(errors(quote::quote!(N: [] => dense(2)))[0].starts_with("the input is empty"));
         assert!(
             errors(quote::quote!(N: [28, 28] => dense(2)))[0]
-                .contains("declare `[1, 28, 28]` for a one-channel image, or `[784]`")
+                .contains("write `[1, 28, 28]` for a one-channel image, or `[784]`")
         );
         assert!(
             errors(quote::quote!(N: [1, 2, 3, 4] => dense(2)))[0].contains("not `[1, 2, 3, 4]`")
@@ -961,6 +1011,16 @@ mod tests {
                 .contains("`reshape` to [1, 28, 27] needs 756 values, but its input [784] has 784")
         );
         assert!(first(quote::quote!(N: [784] => reshape(784))).contains("a shape in brackets"));
+        assert!(
+            first(quote::quote!(N: [784] => reshape([]))).starts_with("`reshape`'s shape is empty")
+        );
+        assert!(
+            first(quote::quote!(N: [784] => reshape([0, 784]))).contains("0 in `reshape`'s shape")
+        );
+        assert!(
+            first(quote::quote!(N: [4] => embedding(20000000, 1)))
+                .contains("exact only up to 16777216")
+        );
         assert!(
             first(quote::quote!(N: [8] => dense(4) -> embedding(10, 2)))
                 .contains("must be the first layer")

@@ -12,6 +12,7 @@ fn class(kind: &LayerKind) -> String {
         LayerKind::GlobalAvgPool => "GlobalAveragePooling2D".into(),
         LayerKind::Flatten => "Flatten".into(),
         LayerKind::Reshape => "Reshape".into(),
+        LayerKind::ResidualAdd { block_len: 1 } => "Add: input of 1 layer back".into(),
         LayerKind::ResidualAdd { block_len } => format!("Add: input of {block_len} layers back"),
         LayerKind::Embedding { .. } => "Embedding".into(),
         LayerKind::Dropout { .. } => "Dropout".into(),

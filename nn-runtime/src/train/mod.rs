@@ -25,7 +25,11 @@ fn check_data<N: Network<f32>>(data: &Dataset) -> Result<()> {
     if data.classes() > outputs {
         return Err(Error::InvalidArgument {
             name: "data",
-            expected: format!("at most {outputs} classes (the network's outputs)"),
+            expected: format!(
+                "at most {outputs} {} (one per network output; a single sigmoid output \
+                 needs binary cross-entropy, which fit does not offer yet)",
+                if outputs == 1 { "class" } else { "classes" }
+            ),
             found: format!("{} classes", data.classes()),
         });
     }
