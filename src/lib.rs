@@ -37,6 +37,8 @@ pub use nn_runtime::*;
 ///                                                  gives `[dim, 1, seq]`)
 ///          | "residual" "(" layer ("->" layer)* ")"  (the block's output, of its input's
 ///                                                  shape, is added to its input)
+///          | Name "(" ("output" "=")? "[" dims "]" ")" (a network declared with `network!`,
+///                                                  as a layer; shapes checked against its type)
 ///          | "dropout" "(" ("rate" "=")? rate ")"                  (rate in [0, 1))
 ///          | "layernorm" ("(" "eps" "=" eps ")")?                    (flat features; eps 1e-5)
 ///          | "batchnorm" ("(" "momentum" "=" m ("," "eps" "=" eps)? ")")?
@@ -149,7 +151,9 @@ pub use nn_runtime::*;
 ///   same` with an even kernel or a stride above 1, `flatten` of flat features,
 ///   `layernorm` of an image, `reshape` to a different number of values,
 ///   `embedding` anywhere but first (it would be fed floats, not token ids),
-///   a `residual` block whose output shape differs from its input's;
+///   a `residual` block whose output shape differs from its input's, a
+///   nested network without its declared output shape (a declared shape that
+///   differs from the network's real one is a type error naming both);
 /// - a dropout rate outside [0, 1), a missing rate, a non-positive `eps`, a
 ///   batch-norm momentum outside [0, 1), settings that are not normal `f32`s;
 /// - sizes no machine could hold: more than 2^38 parameters or 2^32 values

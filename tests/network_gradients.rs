@@ -78,6 +78,17 @@ fn every_activation_in_a_network_matches_finite_differences() {
 
 nn::network! { Skip: [3] => residual(dense(3)) }
 
+nn::network! {
+    /// Used as a layer below; its residual block starts at its own input, so
+    /// the gradient it passes back includes the skip connection.
+    Block: [4] => residual(dense(4, tanh) -> layernorm) -> dense(3, sigmoid)
+}
+
+nn::network! {
+    /// A network with another network inside, twice.
+    Outer: [5] => dense(4, tanh) -> Block(output = [3]) -> dense(4) -> Block([3]) -> dense(2)
+}
+
 #[test]
 fn a_residual_block_adds_its_input() {
     let mut model = Skip::<f64>::new(1);
@@ -87,6 +98,15 @@ fn a_residual_block_adds_its_input() {
     model.tensor_mut(1).copy_from_slice(&[0.5, 0.0, -0.5]); // the dense bias
     let mut cache = SkipCache::default();
     assert_eq!(model.forward(&[1.0, 2.0, 3.0], &mut cache), [1.5, 2.0, 2.5]);
+}
+
+#[test]
+fn nested_networks_match_finite_differences() {
+    check_output_vjp(&Outer::<f64>::new(13));
+    assert_eq!(
+        <Outer<f64> as Network<f64>>::PARAMETERS,
+        (5 * 4 + 4) + 2 * <Block<f64> as Network<f64>>::PARAMETERS + (3 * 4 + 4) + (3 * 2 + 2)
+    );
 }
 
 #[test]

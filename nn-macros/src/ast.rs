@@ -21,7 +21,16 @@ impl Network {
         self.layers.last().map_or(self.input, |l| l.output)
     }
 
-    /// Trainable scalars in the whole network (checked not to overflow).
+    /// The networks used as layers, whose parameters the macro cannot count.
+    pub fn nested(&self) -> impl Iterator<Item = &Ident> {
+        self.layers.iter().filter_map(|l| match &l.kind {
+            LayerKind::Nested { name } => Some(name),
+            _ => None,
+        })
+    }
+
+    /// Trainable scalars in the whole network (checked not to overflow),
+    /// besides those of nested networks.
     pub fn parameters(&self) -> usize {
         self.layers.iter().map(|l| l.params).sum()
     }
@@ -121,6 +130,7 @@ impl Layer {
                 | LayerKind::LayerNorm { .. }
                 | LayerKind::BatchNorm { .. }
                 | LayerKind::Embedding { .. }
+                | LayerKind::Nested { .. }
         )
     }
 }
@@ -150,6 +160,11 @@ pub(crate) enum LayerKind {
     Flatten,
     /// The same values in another shape.
     Reshape,
+    /// A network declared with `network!`, used as a layer; its output shape
+    /// is declared and checked against its type at compile time.
+    Nested {
+        name: Ident,
+    },
     /// The end of `residual(...)`: passes its input on, and generated code
     /// adds the block's input (the input of the layer `block_len` back).
     ResidualAdd {
@@ -178,8 +193,9 @@ pub(crate) enum LayerKind {
 
 impl LayerKind {
     /// The word the field name starts with.
-    pub fn field_prefix(&self) -> &'static str {
-        match self {
+    pub fn field_prefix(&self) -> String {
+        let word = match self {
+            Self::Nested { name } => return name.to_string().to_lowercase(),
             Self::Dense { .. } => "dense",
             Self::Conv2d { .. } => "conv2d_",
             Self::MaxPool2d { .. } => "maxpool2d_",
@@ -193,7 +209,8 @@ impl LayerKind {
             Self::LayerNorm { .. } => "layernorm",
             Self::BatchNorm { .. } => "batchnorm",
             Self::Activation(activation) => activation.name(),
-        }
+        };
+        word.to_owned()
     }
 }
 

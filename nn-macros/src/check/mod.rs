@@ -41,12 +41,12 @@ pub(crate) fn check(def: &parse::NetworkDef) -> syn::Result<ast::Network> {
     let input = check_input_shape(&def.input, &mut diag);
     let (resolved, _) = resolve_chain(&def.layers, input, true, &mut diag);
     let mut layers = Vec::with_capacity(resolved.len());
-    let mut counts = std::collections::HashMap::<&'static str, usize>::new();
+    let mut counts = std::collections::HashMap::<String, usize>::new();
     let mut shape = input.unwrap_or(Shape::Flat(1));
     for layer in resolved {
         let span = layer.span.unwrap_or_else(Span::call_site);
         let prefix = layer.kind.field_prefix();
-        let index = counts.entry(prefix).or_default();
+        let index = counts.entry(prefix.clone()).or_default();
         let field = format_ident!("{prefix}{index}", span = span);
         *index += 1;
         layers.push(ast::Layer {
@@ -164,6 +164,8 @@ enum ShapeRole {
     Input,
     /// The target of `reshape([...])`.
     Reshape,
+    /// The declared output of a nested network.
+    Nested,
 }
 
 /// Rule: a shape is `[n]` or `[channels, height, width]` of positive whole
@@ -179,6 +181,7 @@ fn check_shape(
             "`reshape`'s shape",
             "`reshape([784])` or `reshape([1, 28, 28])`",
         ),
+        ShapeRole::Nested => ("a nested network's output", "`Encoder(output = [64])`"),
     };
     let dims: Vec<(usize, Span)> = shape
         .dims
@@ -364,6 +367,7 @@ fn resolve(
         "reshape" => reshape(call, input, diag),
         "embedding" => embedding(call, input, first, diag),
         "residual" => residual(call, input, diag),
+        _ if name.starts_with(|c: char| c.is_ascii_uppercase()) => nested(call, input, diag),
         "layernorm" => layernorm(call, input, diag),
         "batchnorm" => batchnorm(call, input, diag),
         _ if Activation::NAMES.contains(&name.as_str()) => {
@@ -575,6 +579,48 @@ fn embedding(
             w: seq,
         },
         params,
+        span: None,
+    }])
+}
+
+/// Rules of `Encoder(output = [64])`: a network declared with `network!`
+/// used as a layer. The macro cannot see its shapes, so its output is
+/// declared; generated code checks both shapes against its type.
+fn nested(call: &LayerCall, input: Option<Shape>, diag: &mut Diagnostics) -> Option<Vec<Resolved>> {
+    let sorted = args::sort(call, &["output"], &[], diag);
+    let output = match sorted.get("output") {
+        Some(Value::Shape(shape)) => check_shape(shape, ShapeRole::Nested, diag),
+        Some(other) => {
+            diag.at(
+                other.span(),
+                format_args!(
+                    "the output shape of `{}` goes in brackets, e.g. `{}(output = [64])`, found `{other}`",
+                    call.name, call.name
+                ),
+            );
+            None
+        }
+        None => {
+            if !sorted.unknown_keyword {
+                diag.over(
+                    call,
+                    format_args!(
+                        "`{name}` is used as a nested network; declare its output shape, \
+                         e.g. `{name}(output = [64])` (it is checked against `{name}`'s type)",
+                        name = call.name
+                    ),
+                );
+            }
+            None
+        }
+    };
+    input?;
+    Some(vec![Resolved {
+        kind: LayerKind::Nested {
+            name: call.name.clone(),
+        },
+        output: output?,
+        params: 0,
         span: None,
     }])
 }

@@ -16,6 +16,7 @@ pub(super) fn network_impl(net: &ast::Network) -> TokenStream {
     let (grads, cache) = (companion(net, "Grads"), companion(net, "Cache"));
     let (input, output) = (net.input.path(), net.output().path());
     let (parameters, input_numel) = (lit(net.parameters()), lit(net.input.numel()));
+    let nested = net.nested();
     let probabilities = net.outputs_probabilities();
     let last = net.layers.len();
     let (last_a, _) = buffers(last);
@@ -75,7 +76,7 @@ pub(super) fn network_impl(net: &ast::Network) -> TokenStream {
         let field = &layer.field;
         let (y, dy) = buffers(i + 1);
         let (x, dx) = if i == 0 {
-            (quote!(__x), quote!(::core::option::Option::None))
+            (quote!(__x), quote!(__dx.as_deref_mut()))
         } else {
             let (a, d) = buffers(i);
             (
@@ -91,9 +92,19 @@ pub(super) fn network_impl(net: &ast::Network) -> TokenStream {
         // A residual block starting here also sends its output's gradient
         // straight back to its input.
         let skips = net.layers.iter().enumerate().filter_map(|(k, end)| match end.kind {
-            ast::LayerKind::ResidualAdd { block_len } if i > 0 && k - block_len == i => {
-                let ((_, d_input), (_, d_output)) = (buffers(i), buffers(k + 1));
-                Some(quote!(::nn::__private::add_assign(&mut __cache.#d_input, &__cache.#d_output);))
+            ast::LayerKind::ResidualAdd { block_len } if k - block_len == i => {
+                let (_, d_output) = buffers(k + 1);
+                Some(if i == 0 {
+                    // The network's input: only when a caller wants its gradient.
+                    quote! {
+                        if let ::core::option::Option::Some(__dx) = __dx.as_deref_mut() {
+                            ::nn::__private::add_assign(__dx, &__cache.#d_output);
+                        }
+                    }
+                } else {
+                    let (_, d_input) = buffers(i);
+                    quote!(::nn::__private::add_assign(&mut __cache.#d_input, &__cache.#d_output);)
+                })
             }
             _ => None,
         });
@@ -111,13 +122,14 @@ pub(super) fn network_impl(net: &ast::Network) -> TokenStream {
             type Output = #output;
             type Grads = #grads<E>;
             type Cache = #cache<E>;
-            const PARAMETERS: usize = #parameters;
+            const PARAMETERS: usize = #parameters #(+ <#nested<E> as ::nn::Network<E>>::PARAMETERS)*;
             const OUTPUTS_PROBABILITIES: bool = #probabilities;
 
             fn from_seed(seed: u64) -> Self {
                 let mut __rng = ::nn::rng::SeededRng::new(seed);
                 Self {
                     #(#inits)*
+                    _nested: ::core::default::Default::default(),
                     _element: ::core::marker::PhantomData,
                 }
             }
@@ -146,8 +158,63 @@ pub(super) fn network_impl(net: &ast::Network) -> TokenStream {
             }
 
             fn backward(&self, __x: &[E], __cache: &mut #cache<E>, __grads: &mut #grads<E>) {
+                self.__backward(__x, __cache, __grads, ::core::option::Option::None);
+            }
+        }
+
+        impl<E: ::nn::Element> #name<E> {
+            /// `Network::backward`, also writing the gradient with respect to
+            /// the input into `__dx` when given (for use as a nested layer).
+            #[doc(hidden)]
+            #[allow(clippy::needless_option_as_deref)]
+            fn __backward(
+                &self,
+                __x: &[E],
+                __cache: &mut #cache<E>,
+                __grads: &mut #grads<E>,
+                mut __dx: ::core::option::Option<&mut [E]>,
+            ) {
                 let __batch = __cache.batch;
                 #(#backwards)*
+            }
+        }
+
+        /// The network as a layer of another (`Name(output = [..])` there).
+        #[automatically_derived]
+        impl<E: ::nn::Element> ::nn::layers::Layer<E> for #name<E> {
+            type Input = #input;
+            type Output = #output;
+            type Grads = #grads<E>;
+
+            fn init(rng: &mut ::nn::rng::SeededRng) -> Self {
+                <Self as ::nn::Network<E>>::from_seed(rng.next_u64())
+            }
+
+            fn forward(&self, x: &[E], y: &mut [E], _batch: usize) {
+                self._nested.with(|cache| {
+                    y.copy_from_slice(<Self as ::nn::Network<E>>::forward(self, x, cache));
+                });
+            }
+
+            fn forward_train(&self, x: &[E], y: &mut [E], _batch: usize, rng: &mut ::nn::rng::SeededRng) {
+                self._nested.with(|cache| {
+                    y.copy_from_slice(<Self as ::nn::Network<E>>::forward_train(self, x, cache, rng));
+                });
+            }
+
+            fn backward(
+                &self,
+                x: &[E],
+                _y: &[E],
+                dy: &mut [E],
+                dx: ::core::option::Option<&mut [E]>,
+                grads: &mut #grads<E>,
+                _batch: usize,
+            ) {
+                self._nested.with(|cache| {
+                    ::nn::Cache::output_and_grad(cache).1.copy_from_slice(dy);
+                    self.__backward(x, cache, grads, dx);
+                });
             }
         }
     }
@@ -171,14 +238,28 @@ pub(super) fn cache_impl(net: &ast::Network) -> TokenStream {
 
 /// Makes the type checker confirm each layer's output is the next one's
 /// input, so a bug in the macro's own shape inference cannot go unnoticed.
+/// For a nested network this is the real check: the macro cannot see its
+/// shapes, so its input and declared output are compared with its type
+/// (the next layer is then compared with the declared output, which it was
+/// built from, so a mismatch is reported once).
 pub(super) fn shape_backstop(net: &ast::Network) -> TokenStream {
     let element = quote!(f32);
     let mut previous = net.input.path();
     let checks = net.layers.iter().map(|layer| {
         let ty = layer_type(layer, &element);
-        let expected = std::mem::replace(&mut previous, quote!(<#ty as ::nn::layers::Layer<f32>>::Output));
+        let actual = quote!(<#ty as ::nn::layers::Layer<f32>>::Output);
+        let (next, declared) = match layer.kind {
+            ast::LayerKind::Nested { .. } => {
+                let output = layer.output.path();
+                let check = quote!(::nn::__private::assert_same_shape::<#output, #actual>(););
+                (output, check)
+            }
+            _ => (actual, quote!()),
+        };
+        let expected = std::mem::replace(&mut previous, next);
         quote_spanned! {layer.span=>
             ::nn::__private::assert_same_shape::<#expected, <#ty as ::nn::layers::Layer<f32>>::Input>();
+            #declared
         }
     });
     quote!(#(#checks)*)

@@ -106,6 +106,7 @@ fn layer_type(layer: &ast::Layer, element: &TokenStream) -> TokenStream {
             let shape = layer.output.path();
             quote!(::nn::layers::Reshape<#shape, #shape>)
         }
+        LayerKind::Nested { ref name } => quote!(#name<#element>),
         LayerKind::Reshape => {
             let (input, output) = (layer.input.path(), layer.output.path());
             quote!(::nn::layers::Reshape<#input, #output>)

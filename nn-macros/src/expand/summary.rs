@@ -12,6 +12,7 @@ fn class(kind: &LayerKind) -> String {
         LayerKind::GlobalAvgPool => "GlobalAveragePooling2D".into(),
         LayerKind::Flatten => "Flatten".into(),
         LayerKind::Reshape => "Reshape".into(),
+        LayerKind::Nested { name } => format!("network {name}"),
         LayerKind::ResidualAdd { block_len: 1 } => "Add: input of 1 layer back".into(),
         LayerKind::ResidualAdd { block_len } => format!("Add: input of {block_len} layers back"),
         LayerKind::Embedding { .. } => "Embedding".into(),
@@ -53,7 +54,10 @@ pub(super) fn table(net: &ast::Network) -> String {
             [
                 format!("{} ({})", layer.field, class(&layer.kind)),
                 layer.output.to_string(),
-                grouped(layer.params),
+                match &layer.kind {
+                    LayerKind::Nested { name } => format!("see {name}"),
+                    _ => grouped(layer.params),
+                },
             ]
         })
         .collect();
@@ -78,8 +82,14 @@ pub(super) fn table(net: &ast::Network) -> String {
     for row in &rows {
         out.push_str(&line(row));
     }
+    let nested: Vec<String> = net.nested().map(|n| n.to_string()).collect();
+    let plus = if nested.is_empty() {
+        String::new()
+    } else {
+        format!(" plus those of {}", nested.join(", "))
+    };
     out.push_str(&format!(
-        "Input {}; total parameters {}",
+        "Input {}; total parameters {}{plus}",
         net.input,
         grouped(net.parameters())
     ));

@@ -47,6 +47,8 @@ pub(super) fn structs(net: &ast::Network) -> TokenStream {
         #[derive(Clone, Debug)]
         #vis struct #name<E: ::nn::Element = f32> {
             #(#fields)*
+            /// Buffers for running as a layer of another network.
+            _nested: ::nn::__private::NestedCache<#cache<E>>,
             _element: ::core::marker::PhantomData<E>,
         }
 
