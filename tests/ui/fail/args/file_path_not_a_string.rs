@@ -1,0 +1,3 @@
+nn::network!(file = 123);
+
+fn main() {}

@@ -1,0 +1,3 @@
+nn::network!(file = "models/mlp.nn", extra);
+
+fn main() {}

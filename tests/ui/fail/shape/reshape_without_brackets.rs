@@ -1,0 +1,3 @@
+nn::network! { Net: [784] => reshape(784) -> dense(2) }
+
+fn main() {}
