@@ -151,6 +151,33 @@ mod tests {
     }
 
     #[test]
+    fn training_gradients_match_finite_differences() {
+        type Quarter = Dropout<Flat<6>, { 0.25f64.to_bits() }, f64>;
+        let layer = Quarter::default();
+        // The same seed gives the same mask on every pass.
+        let run = |x: &[f64]| {
+            let mut y = vec![0.0; 12];
+            layer.forward_train(x, &mut y, 2, &mut SeededRng::new(4));
+            y
+        };
+        crate::testing::check_vjp(
+            run,
+            |x, dy| {
+                let y = run(x);
+                let (mut dy, mut dx) = (dy.to_vec(), vec![f64::NAN; 12]);
+                layer.backward(x, &y, &mut dy, Some(&mut dx), &mut NoParams, 2);
+                dx
+            },
+            &[
+                0.3, -1.2, 0.8, 2.0, -0.5, 1.1, 0.0, 0.4, -0.9, 1.5, 0.7, -2.2,
+            ],
+            &[
+                1.0, 0.5, -0.3, 0.2, 0.9, -1.1, 0.6, -0.4, 0.8, 0.1, -0.7, 0.3,
+            ],
+        );
+    }
+
+    #[test]
     fn the_same_seed_gives_the_same_mask() {
         let run = |seed| {
             let mut y = vec![0.0; 1000];

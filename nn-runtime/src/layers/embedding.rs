@@ -193,6 +193,35 @@ mod tests {
     }
 
     #[test]
+    fn table_gradients_match_finite_differences() {
+        let table = Embedding::<4, 5, 3, f64>::init(&mut SeededRng::new(2));
+        let ids = [4.0, 1.0, 1.0, 0.0, 2.0, 4.0, 3.0, 1.0];
+        let dy: Vec<f64> = (0..24).map(|i| ((i * 7 % 5) as f64 - 2.0) / 3.0).collect();
+        let with = |weight: &[f64]| {
+            let mut probe = table.clone();
+            probe.weight_mut().copy_from_slice(weight);
+            probe
+        };
+        crate::testing::check_vjp(
+            |weight| {
+                let mut y = vec![0.0; 24];
+                with(weight).forward(&ids, &mut y, 2);
+                y
+            },
+            |weight, dy| {
+                let probe = with(weight);
+                let mut y = vec![0.0; 24];
+                probe.forward(&ids, &mut y, 2);
+                let mut grads = EmbeddingParams::default();
+                probe.backward(&ids, &y, &mut dy.to_vec(), None, &mut grads, 2);
+                grads.weight
+            },
+            table.weight(),
+            &dy,
+        );
+    }
+
+    #[test]
     fn repeated_ids_add_their_gradients() {
         let table = Embedding::<3, 4, 2, f64>::init(&mut SeededRng::new(0));
         let x = [1.0, 1.0, 3.0];
