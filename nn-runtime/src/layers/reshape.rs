@@ -1,11 +1,11 @@
-//! `reshape`: the same values, in the same order, as another shape.
+//! `reshape` and `flatten`: the same values, in the same order, as another shape.
 
 use std::marker::PhantomData;
 
 use super::{Layer, expect_len};
 use crate::params::parameter_free;
 use crate::rng::SeededRng;
-use crate::shape::Shape;
+use crate::shape::{Flat, Image, Shape};
 use crate::{Element, NoParams};
 
 /// Reads samples of shape `A` as samples of shape `B`, which holds as many
@@ -28,6 +28,20 @@ pub struct Reshape<A: Shape, B: Shape> {
 }
 
 parameter_free!([A: Shape, B: Shape] Reshape<A, B>);
+
+/// `flatten`: a `C x H x W` image as `N = C * H * W` features, channel by
+/// channel, row by row, so a dense layer can follow.
+///
+/// # Examples
+///
+/// ```
+/// use nn_runtime::layers::{Flatten, Layer};
+/// let mut y = [0.0f32; 4];
+/// Layer::<f32>::forward(&Flatten::<1, 2, 2, 4>::default(), &[1.0, 2.0, 3.0, 4.0], &mut y, 1);
+/// assert_eq!(y, [1.0, 2.0, 3.0, 4.0]);
+/// ```
+pub type Flatten<const C: usize, const H: usize, const W: usize, const N: usize> =
+    Reshape<Image<C, H, W>, Flat<N>>;
 
 impl<A: Shape, B: Shape, E: Element> Layer<E> for Reshape<A, B> {
     type Input = A;
@@ -70,11 +84,11 @@ impl<A: Shape, B: Shape, E: Element> Layer<E> for Reshape<A, B> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::shape::{Flat, Image};
     use crate::testing::check_layer_gradients;
 
     #[test]
     fn gradients_match_finite_differences() {
         check_layer_gradients(&Reshape::<Flat<12>, Image<3, 2, 2>>::default(), 2);
+        check_layer_gradients(&Flatten::<2, 3, 2, 12>::default(), 2);
     }
 }
