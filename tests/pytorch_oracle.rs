@@ -7,7 +7,7 @@ mod common;
 use common::{Case, case, fixture};
 use nn::layers::Layer;
 use nn::loss::SparseCrossEntropy;
-use nn::optim::{Adam, AdamConfig, Optimizer, Sgd};
+use nn::optim::{Adam, AdamConfig, Momentum, Optimizer, RmsProp, Sgd};
 use nn::rng::SeededRng;
 use nn::testing::assert_close;
 use nn::train::train_step;
@@ -183,4 +183,22 @@ fn adam_steps_match_pytorch() {
 #[test]
 fn sgd_steps_match_pytorch() {
     check_steps::<f64, _>("sgd_lr0.1", Sgd::new(0.1), 1e-10);
+}
+
+#[test]
+fn momentum_and_nesterov_steps_match_pytorch() {
+    for (case, nesterov) in [
+        ("sgd_momentum0.9_lr0.05", false),
+        ("sgd_nesterov0.9_lr0.05", true),
+    ] {
+        check_steps::<f64, _>(case, Momentum::new(0.05, 0.9, nesterov).unwrap(), 1e-10);
+        check_steps::<f32, _>(case, Momentum::new(0.05, 0.9, nesterov).unwrap(), 1e-4);
+    }
+}
+
+#[test]
+fn rmsprop_steps_match_pytorch() {
+    let case = "rmsprop_lr0.01_alpha0.9_eps1e-7";
+    check_steps::<f64, _>(case, RmsProp::new(0.01, 0.9, 1e-7).unwrap(), 1e-9);
+    check_steps::<f32, _>(case, RmsProp::new(0.01, 0.9, 1e-7).unwrap(), 1e-4);
 }

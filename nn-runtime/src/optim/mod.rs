@@ -3,9 +3,13 @@
 mod adam;
 #[doc(hidden)]
 pub mod kernel;
+mod momentum;
+mod rmsprop;
 mod sgd;
 
 pub use adam::{Adam, AdamConfig, EpsilonStyle};
+pub use momentum::Momentum;
+pub use rmsprop::RmsProp;
 pub use sgd::Sgd;
 
 use crate::{Element, Params};

@@ -1,0 +1,109 @@
+//! RMSprop as `torch.optim.RMSprop` computes it (no momentum, not centred).
+
+use super::{Optimizer, expect_matching};
+use crate::{Element, Error, Params, Result};
+
+/// `v = alpha * v + (1 - alpha) * g^2`, then `p -= lr * g / (sqrt(v) + eps)`;
+/// `v` starts at zero and has the model's gradient type `G`. (Keras's
+/// RMSprop calls `alpha` rho and puts `eps` inside the square root.)
+///
+/// # Examples
+///
+/// ```
+/// use nn_runtime::act::Identity;
+/// use nn_runtime::layers::{Dense, DenseGrads};
+/// use nn_runtime::optim::{Optimizer, RmsProp};
+/// use nn_runtime::rng::SeededRng;
+/// let mut layer = Dense::<1, 1, Identity>::new(&mut SeededRng::new(0));
+/// layer.weight_mut()[0] = 1.0;
+/// let mut rms = RmsProp::<DenseGrads<1, 1>>::new(0.01, 0.99, 1e-8)?;
+/// rms.step(&mut layer, &DenseGrads { weight: vec![2.0], bias: vec![0.0] });
+/// // v = 0.01 * 4, so the step is 0.01 * 2 / 0.2 = 0.1.
+/// assert!((layer.weight()[0] - 0.9).abs() < 1e-6);
+/// # Ok::<(), nn_runtime::Error>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct RmsProp<G> {
+    learning_rate: f64,
+    alpha: f64,
+    epsilon: f64,
+    square_average: G,
+}
+
+impl<G: Default> RmsProp<G> {
+    /// RMSprop with decay `alpha` in [0, 1) and a positive `epsilon`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidArgument`] naming the first setting out of range.
+    pub fn new(learning_rate: f64, alpha: f64, epsilon: f64) -> Result<Self> {
+        let checks = [
+            (
+                "learning_rate",
+                learning_rate.is_finite() && learning_rate > 0.0,
+                "a positive finite number",
+                learning_rate,
+            ),
+            (
+                "alpha",
+                (0.0..1.0).contains(&alpha),
+                "a number in [0, 1)",
+                alpha,
+            ),
+            (
+                "epsilon",
+                epsilon.is_finite() && epsilon > 0.0,
+                "a positive finite number",
+                epsilon,
+            ),
+        ];
+        if let Some((name, _, expected, found)) = checks.into_iter().find(|c| !c.1) {
+            return Err(Error::InvalidArgument {
+                name,
+                expected: expected.into(),
+                found: found.to_string(),
+            });
+        }
+        Ok(Self {
+            learning_rate,
+            alpha,
+            epsilon,
+            square_average: G::default(),
+        })
+    }
+}
+
+impl<E: Element, P: Params<E>, G: Params<E>> Optimizer<E, P, G> for RmsProp<G> {
+    fn step(&mut self, params: &mut P, grads: &G) {
+        let lr = E::from_f64(self.learning_rate);
+        let (alpha, rest) = (E::from_f64(self.alpha), E::from_f64(1.0 - self.alpha));
+        let eps = E::from_f64(self.epsilon);
+        for index in 0..P::TENSORS {
+            expect_matching(params, grads, index);
+            let average = self.square_average.tensor_mut(index);
+            let values = params.tensor_mut(index).iter_mut().zip(grads.tensor(index));
+            for ((p, &g), v) in values.zip(average.iter_mut()) {
+                *v = alpha * *v + rest * g * g;
+                *p -= lr * g / (v.sqrt() + eps);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::NoParams;
+
+    #[test]
+    fn settings_out_of_range_are_errors_naming_them() {
+        let error = |lr, alpha, eps| {
+            RmsProp::<NoParams>::new(lr, alpha, eps)
+                .unwrap_err()
+                .to_string()
+        };
+        assert!(error(0.0, 0.9, 1e-7).contains("learning_rate"));
+        assert!(error(0.01, 1.0, 1e-7).contains("alpha"));
+        assert!(error(0.01, 0.9, f64::NAN).contains("epsilon"));
+    }
+}
