@@ -11,7 +11,8 @@
 //! The broadcast operand (`A~`, `MR` values a depth) stays in L1 and the
 //! vector operand streams, as in BLIS's Skylake-X sgemm (whose column-major
 //! tiles are ours transposed). Measured on square 1024 with the AVX-512
-//! kernel, this order with prefetching ran at 136 GFLOP/s against 126 for the
+//! kernel (`cargo bench -p nn-runtime --bench gemm`, when the order was
+//! chosen), this order with prefetching ran at 136 GFLOP/s against 126 for the
 //! other one.
 //!
 //! The IC loop runs on the rayon pool when the caller asks for it. Packing

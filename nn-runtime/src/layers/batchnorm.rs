@@ -111,10 +111,11 @@ impl<S: Shape, const MOMENTUM: u64, const EPS: u64, E: Element> BatchNorm<S, MOM
     }
 
     fn running_state(&self) -> (Vec<E>, Vec<E>) {
-        self.running
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
+        self.running_lock().clone()
+    }
+
+    fn running_lock(&self) -> std::sync::MutexGuard<'_, (Vec<E>, Vec<E>)> {
+        self.running.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// The values of channel `c` across the batch.
@@ -130,20 +131,15 @@ impl<S: Shape, const MOMENTUM: u64, const EPS: u64, E: Element> BatchNorm<S, MOM
         (mean, var)
     }
 
-    /// `y = weight * (x - mean) / sqrt(var + eps) + bias` with the given
-    /// per-channel statistics.
-    fn normalise(&self, x: &[E], y: &mut [E], means: &[E], vars: &[E]) {
-        let eps = E::from_f64(Self::EPS);
+    /// `y = weight * (x - mean) / sqrt(var + eps) + bias` for channel `c`
+    /// of every sample.
+    fn normalise_channel(&self, x: &[E], y: &mut [E], c: usize, mean: E, var: E) {
+        let scale = self.params.weight[c] / (var + E::from_f64(Self::EPS)).sqrt();
+        let shift = self.params.bias[c] - mean * scale;
+        let span = c * Self::SPATIAL..(c + 1) * Self::SPATIAL;
         for (x, y) in x.chunks_exact(S::NUMEL).zip(y.chunks_exact_mut(S::NUMEL)) {
-            let planes = x
-                .chunks_exact(Self::SPATIAL)
-                .zip(y.chunks_exact_mut(Self::SPATIAL));
-            for (c, (x, y)) in planes.enumerate() {
-                let scale = self.params.weight[c] / (vars[c] + eps).sqrt();
-                let shift = self.params.bias[c] - means[c] * scale;
-                for (y, &x) in y.iter_mut().zip(x) {
-                    *y = x * scale + shift;
-                }
+            for (y, &x) in y[span.clone()].iter_mut().zip(&x[span.clone()]) {
+                *y = x * scale + shift;
             }
         }
     }
@@ -180,8 +176,10 @@ impl<S: Shape, const MOMENTUM: u64, const EPS: u64, E: Element> Layer<E>
     fn forward(&self, x: &[E], y: &mut [E], batch: usize) {
         expect_len("batchnorm input", x.len(), batch, S::NUMEL);
         expect_len("batchnorm output", y.len(), batch, S::NUMEL);
-        let (means, vars) = self.running_state();
-        self.normalise(x, y, &means, &vars);
+        let running = self.running_lock();
+        for c in 0..S::CHANNELS {
+            self.normalise_channel(x, y, c, running.0[c], running.1[c]);
+        }
         self.trained_last.store(false, Ordering::Relaxed);
     }
 
@@ -189,18 +187,15 @@ impl<S: Shape, const MOMENTUM: u64, const EPS: u64, E: Element> Layer<E>
         expect_len("batchnorm input", x.len(), batch, S::NUMEL);
         expect_len("batchnorm output", y.len(), batch, S::NUMEL);
         let count = batch * Self::SPATIAL;
-        let moments: Vec<(E, E)> = (0..S::CHANNELS)
-            .map(|c| Self::batch_moments(x, c, E::from_f64(count as f64)))
-            .collect();
-        let (means, vars): (Vec<E>, Vec<E>) = moments.iter().copied().unzip();
-        self.normalise(x, y, &means, &vars);
         // The running variance moves towards the unbiased batch variance; a
         // batch of one value per channel has none, and leaves it as it is.
         let momentum = E::from_f64(Self::MOMENTUM);
         let rest = E::one() - momentum;
-        let mut running = self.running.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut running = self.running_lock();
         let (running_mean, running_var) = &mut *running;
-        for (c, &(mean, var)) in moments.iter().enumerate() {
+        for c in 0..S::CHANNELS {
+            let (mean, var) = Self::batch_moments(x, c, E::from_f64(count as f64));
+            self.normalise_channel(x, y, c, mean, var);
             running_mean[c] = momentum * running_mean[c] + rest * mean;
             if count > 1 {
                 let unbiased = var * E::from_f64(count as f64 / (count - 1) as f64);
@@ -226,7 +221,8 @@ impl<S: Shape, const MOMENTUM: u64, const EPS: u64, E: Element> Layer<E>
         }
         let training = self.trained_last.load(Ordering::Relaxed);
         let count = E::from_f64((batch * Self::SPATIAL) as f64);
-        let (running_means, running_vars) = self.running_state();
+        let running = self.running_lock();
+        let (running_means, running_vars) = (&running.0, &running.1);
         let eps = E::from_f64(Self::EPS);
         for c in 0..S::CHANNELS {
             let (mean, var) = if training {
