@@ -31,9 +31,8 @@ use super::{Epilogue, FlushDenormals, MatMut, MatRef};
 /// Up to this many `MR`-row panels of `A`, a row-major `B` is not packed
 /// (48 rows for the AVX-512 kernel; with its earlier 8-row tiles, the batch-32
 /// forward product of a dense layer went from 78 to 91 GFLOP/s in
-/// `cargo bench -p nn-runtime --bench gemm`). A row-major `B` narrower than
-/// one tile is never packed: the 32 x 128 x 10 output layer went from 18 to
-/// 20 GFLOP/s.
+/// `cargo bench -p nn-runtime --bench gemm`). A row-major `B` at most one tile
+/// wide is never packed, nor is `A` (see `run_in_place`).
 const IN_PLACE_MAX_ROWS_PER_MR: usize = 4;
 
 /// Scalars with per-thread packing buffers.
@@ -82,13 +81,17 @@ pub(super) unsafe fn run<E: PackBuffers, K: MicroKernel<E>>(
     let (m, k, n) = (a.rows, a.cols, b.cols);
     let row_stride = c.row_stride;
     let c_data = &mut c.data[..span_len(m, n, row_stride, 1)];
-    let flush = FlushDenormals::is_enabled();
+    if b.col_stride == 1 && n <= K::NR {
+        // SAFETY: forwarded from this function's caller.
+        unsafe { run_in_place::<E, K>(alpha, a, b, beta, c_data, row_stride, parallel, epilogue) };
+        return;
+    }
     // Equal depth blocks: 784 deep is 4 x 196, not 3 x 256 + 16.
     let depth_block = k.div_ceil(k.div_ceil(K::KC));
-    // With few rows of A, or a B narrower than one tile, packing B costs more
-    // than it saves: a row-major B is then read in place. With many rows, B~ is
-    // reused often, and packing avoids strided reads that alias in cache.
-    let b_in_place = b.col_stride == 1 && (m <= IN_PLACE_MAX_ROWS_PER_MR * K::MR || n < K::NR);
+    // With few rows of A, packing B costs more than it saves: a row-major B is
+    // then read in place. With many rows, B~ is reused often, and packing avoids
+    // strided reads that alias in cache.
+    let b_in_place = b.col_stride == 1 && m <= IN_PLACE_MAX_ROWS_PER_MR * K::MR;
     E::with_buffer(1, |b_packed| {
         for jc in (0..n).step_by(K::NC) {
             let nc = K::NC.min(n - jc);
@@ -110,25 +113,93 @@ pub(super) unsafe fn run<E: PackBuffers, K: MicroKernel<E>>(
                     columns: jc..jc + nc,
                     row_stride,
                 };
-                let rows_per_block = K::MC * row_stride;
-                if parallel {
-                    c_data
-                        .par_chunks_mut(rows_per_block)
-                        .enumerate()
-                        .for_each(|(ic, c_rows)| {
-                            let _same_mode = flush.then(FlushDenormals::enable);
-                            // SAFETY: this function's caller guarantees the CPU runs K.
-                            unsafe { block.compute::<K>(ic * K::MC, c_rows) };
-                        });
-                } else {
-                    for (ic, c_rows) in c_data.chunks_mut(rows_per_block).enumerate() {
-                        // SAFETY: this function's caller guarantees the CPU runs K.
-                        unsafe { block.compute::<K>(ic * K::MC, c_rows) };
-                    }
-                }
+                for_each_row_block(c_data, K::MC, row_stride, parallel, |row0, c_rows| {
+                    // SAFETY: this function's caller guarantees the CPU runs K.
+                    unsafe { block.compute::<K>(row0, c_rows) };
+                });
             }
         }
     });
+}
+
+/// `run` for a row-major `B` at most one tile (`NR` columns) wide: `C` is a
+/// single column of tiles, so each element of `A` is used once and neither
+/// operand is packed. In `cargo bench -p nn-runtime --bench gemm`, the
+/// 32 x 128 x 10 output layer went from 28 to 65 GFLOP/s (with a measured peak
+/// of 115; 10 of 16 lanes do useful work).
+///
+/// # Safety
+///
+/// The running CPU supports `K`'s target features.
+#[allow(clippy::too_many_arguments)]
+unsafe fn run_in_place<E: PackBuffers, K: MicroKernel<E>>(
+    alpha: E,
+    a: MatRef<'_, E>,
+    b: MatRef<'_, E>,
+    beta: E,
+    c_data: &mut [E],
+    row_stride: usize,
+    parallel: bool,
+    epilogue: Epilogue<'_, E>,
+) {
+    let (m, k, n) = (a.rows, a.cols, b.cols);
+    for_each_row_block(c_data, K::MC, row_stride, parallel, |row0, c_rows| {
+        let mc = K::MC.min(m - row0);
+        for i in (0..mc).step_by(K::MR) {
+            let m_tile = K::MR.min(mc - i);
+            let start = i * row_stride;
+            let tile = &mut c_rows[start..start + span_len(m_tile, n, row_stride, 1)];
+            let a_rows = &a.data[(row0 + i) * a.row_stride..];
+            // SAFETY: the caller guarantees the CPU runs `K`. `a_rows` starts at row
+            // row0 + i of A, whose view holds (m_tile - 1) * rsa + (k - 1) * csa more
+            // elements after it; B is row-major with k rows of n <= NR columns, ldb
+            // apart; `tile` is a unique borrow of the m_tile x n tile, rows row_stride
+            // apart, 1 <= m_tile <= MR, and k >= 1 (the caller handles k == 0).
+            unsafe {
+                K::tile_in_place(
+                    k,
+                    alpha,
+                    a_rows,
+                    (a.row_stride, a.col_stride),
+                    b.data,
+                    b.row_stride,
+                    beta,
+                    tile.as_mut_ptr(),
+                    row_stride,
+                    m_tile,
+                    n,
+                );
+            }
+            epilogue.apply(tile, m_tile, n, row_stride, 0);
+        }
+    });
+}
+
+/// Runs `compute(row0, rows)` on each block of `block_rows` rows of `C`
+/// (rows `row_stride` apart; the last block may be short), on the rayon pool
+/// when `parallel`, keeping the caller's denormal mode on the pool's threads.
+fn for_each_row_block<E: Send>(
+    c_data: &mut [E],
+    block_rows: usize,
+    row_stride: usize,
+    parallel: bool,
+    compute: impl Fn(usize, &mut [E]) + Sync,
+) {
+    let chunk = block_rows * row_stride;
+    if parallel {
+        let flush = FlushDenormals::is_enabled();
+        c_data
+            .par_chunks_mut(chunk)
+            .enumerate()
+            .for_each(|(block, c_rows)| {
+                let _same_mode = flush.then(FlushDenormals::enable);
+                compute(block * block_rows, c_rows);
+            });
+    } else {
+        for (block, c_rows) in c_data.chunks_mut(chunk).enumerate() {
+            compute(block * block_rows, c_rows);
+        }
+    }
 }
 
 /// One (jc, pc) step: a packed `B~` block and the `A` columns that meet it.

@@ -1,4 +1,4 @@
-//! The microkernel contract and the shared write-back of partial tiles.
+//! The microkernel contract.
 
 /// An `MR x NR` register-blocked update of one tile of `C`:
 /// `C[..m, ..n] = alpha * A~ B~ + beta * C`, where `A~` is a packed `MR`-row
@@ -46,36 +46,29 @@ pub(super) trait MicroKernel<E> {
         m: usize,
         n: usize,
     );
-}
 
-/// Writes `alpha * acc + beta * C` for the top-left `m x n` of a tile held in
-/// `acc` (row-major, rows `nr` long); `C` is not read when `beta == 0`.
-///
-/// # Safety
-///
-/// `c` is valid for reads and writes of `m` rows of `n` contiguous elements,
-/// rows `rsc` apart, and nothing else aliases them; `acc.len() >= m * nr`.
-#[allow(clippy::too_many_arguments)]
-pub(super) unsafe fn write_back<E: num_traits::Float>(
-    acc: &[E],
-    nr: usize,
-    alpha: E,
-    beta: E,
-    c: *mut E,
-    rsc: usize,
-    m: usize,
-    n: usize,
-) {
-    for i in 0..m {
-        // SAFETY: the caller guarantees row `i < m` of the tile is valid for
-        // `n` contiguous elements at `c + i * rsc` and unaliased.
-        let row = unsafe { std::slice::from_raw_parts_mut(c.add(i * rsc), n) };
-        for (out, &value) in row.iter_mut().zip(&acc[i * nr..i * nr + n]) {
-            *out = if beta.is_zero() {
-                alpha * value
-            } else {
-                alpha * value + beta * *out
-            };
-        }
-    }
+    /// [`tile`](Self::tile) with `A` read in place instead of from a packed
+    /// micropanel: with `a_strides = (rsa, csa)`, element `(i, p)` of the tile's
+    /// rows is `a[i * rsa + p * csa]`.
+    /// When `C` is one tile wide, each element of `A` is used once, so packing
+    /// it would only copy it.
+    ///
+    /// # Safety
+    ///
+    /// As [`tile`](Self::tile), with `a.len() > (m - 1) * rsa + (k - 1) * csa`
+    /// in place of the packed `A~`'s length, and `k >= 1`.
+    #[allow(clippy::too_many_arguments)]
+    unsafe fn tile_in_place(
+        k: usize,
+        alpha: E,
+        a: &[E],
+        a_strides: (usize, usize),
+        b: &[E],
+        ldb: usize,
+        beta: E,
+        c: *mut E,
+        rsc: usize,
+        m: usize,
+        n: usize,
+    );
 }

@@ -8,6 +8,21 @@
 //! tiles. Tiles of one or two rows keep several accumulator sets over
 //! interleaved depths so FMA latency does not serialise them.
 
+/// The arguments of [`MicroKernel::tile_in_place`], in order.
+pub(super) type InPlaceArgs<'a> = (
+    usize,
+    f32,
+    &'a [f32],
+    (usize, usize),
+    &'a [f32],
+    usize,
+    f32,
+    *mut f32,
+    usize,
+    usize,
+    usize,
+);
+
 /// The arguments of [`MicroKernel::tile`], in order.
 pub(super) type TileArgs<'a> = (
     usize,
@@ -31,7 +46,7 @@ macro_rules! simd_kernel {
         lanes = $lanes:literal, mr = $mr:literal, mc = $mc:literal,
         setzero = $setzero:path, loadu = $loadu:path, storeu = $storeu:path,
         set1 = $set1:path, fmadd = $fmadd:path, mul = $mul:path, add = $add:path,
-        load_first = $load_first:path $(,)?
+        load_first = $load_first:path, store_first = $store_first:path $(,)?
     ) => {
         $(#[$doc])*
         pub(super) struct $name;
@@ -73,6 +88,147 @@ macro_rules! simd_kernel {
                     }
                 }
             }
+
+            unsafe fn tile_in_place(
+                k: usize,
+                alpha: f32,
+                a: &[f32],
+                a_strides: (usize, usize),
+                b: &[f32],
+                ldb: usize,
+                beta: f32,
+                c: *mut f32,
+                rsc: usize,
+                m: usize,
+                n: usize,
+            ) {
+                let args = (k, alpha, a, a_strides, b, ldb, beta, c, rsc, m, n);
+                // SAFETY: the caller guarantees the CPU has this kernel's features and
+                // the rest of the contract; each instance covers at least m rows and
+                // n columns.
+                unsafe {
+                    match (m, n <= $lanes, n % $lanes != 0) {
+                        (1..=4, true, false) => in_place_tile::<4, 1, false>(args),
+                        (1..=4, true, true) => in_place_tile::<4, 1, true>(args),
+                        (1..=4, false, false) => in_place_tile::<4, 2, false>(args),
+                        (1..=4, false, true) => in_place_tile::<4, 2, true>(args),
+                        (5..=8, true, false) if $mr > 8 => in_place_tile::<8, 1, false>(args),
+                        (5..=8, true, true) if $mr > 8 => in_place_tile::<8, 1, true>(args),
+                        (5..=8, false, false) if $mr > 8 => in_place_tile::<8, 2, false>(args),
+                        (5..=8, false, true) if $mr > 8 => in_place_tile::<8, 2, true>(args),
+                        (_, true, false) => in_place_tile::<$mr, 1, false>(args),
+                        (_, true, true) => in_place_tile::<$mr, 1, true>(args),
+                        (_, false, false) => in_place_tile::<$mr, 2, false>(args),
+                        (_, false, true) => in_place_tile::<$mr, 2, true>(args),
+                    }
+                }
+            }
+        }
+
+        /// An `R x (V * LANES)` tile of `MicroKernel::tile_in_place`, `m <= R`,
+        /// `n <= V * LANES`, reading the last vector of each `B` row with a mask
+        /// when `TAIL`. Rows past `m` repeat row `m - 1`: computed, never stored.
+        ///
+        /// # Safety
+        ///
+        /// `MicroKernel::tile_in_place`'s contract.
+        #[target_feature(enable = $feature)]
+        unsafe fn in_place_tile<const R: usize, const V: usize, const TAIL: bool>(
+            (k, alpha, a, (rsa, csa), b, ldb, beta, c, rsc, m, n): InPlaceArgs<'_>,
+        ) {
+            const LANES: usize = $lanes;
+            debug_assert!(m <= R && n <= V * LANES);
+            assert!(
+                k > 0
+                    && m > 0
+                    && a.len() > (m - 1) * rsa + (k - 1) * csa
+                    && b.len() >= (k - 1) * ldb + n,
+                "operands too short for a {m} x {n} tile {k} deep"
+            );
+            let rows: [*const f32; R] = std::array::from_fn(|i| a[i.min(m - 1) * rsa..].as_ptr());
+            let b = b.as_ptr();
+            let mut acc = [[$setzero(); V]; R];
+            for p in 0..k {
+                // SAFETY: checked above: row p of B starts at p * ldb and holds n floats.
+                let b_row = unsafe { b.add(p * ldb) };
+                let bv: [$vec; V] = std::array::from_fn(|h| {
+                    // SAFETY: as above: vector h < V of this row holds LANES readable
+                    // floats, or, for the last one with TAIL, n % LANES.
+                    unsafe {
+                        if TAIL && h + 1 == V {
+                            $load_first(b_row.add(h * LANES), n % LANES)
+                        } else {
+                            $loadu(b_row.add(h * LANES))
+                        }
+                    }
+                });
+                let offset = p * csa;
+                for (row, acc) in rows.iter().zip(acc.iter_mut()) {
+                    // SAFETY: each row pointer is row r < m of A, and element p of it,
+                    // at r * rsa + p * csa, was checked to lie inside `a`.
+                    let x = $set1(unsafe { *row.add(offset) });
+                    for (acc, &b) in acc.iter_mut().zip(&bv) {
+                        *acc = $fmadd(x, b, *acc);
+                    }
+                }
+            }
+            // SAFETY: the caller's contract on `c`, `m` and `n` is store_tile's.
+            unsafe { store_tile(&acc, alpha, beta, c, rsc, m, n) }
+        }
+
+        /// Writes `alpha * acc + beta * C` for the top-left `m x n` of a tile held
+        /// in `acc`, reading `C` only when `beta != 0`; a partial last vector is
+        /// read and written with a mask.
+        ///
+        /// # Safety
+        ///
+        /// The CPU has this kernel's features; `c` is valid for reads and writes
+        /// of `m <= R` rows of `n <= V * LANES` contiguous floats, `rsc` apart,
+        /// and nothing else aliases them.
+        #[target_feature(enable = $feature)]
+        #[inline]
+        unsafe fn store_tile<const R: usize, const V: usize>(
+            acc: &[[$vec; V]; R],
+            alpha: f32,
+            beta: f32,
+            c: *mut f32,
+            rsc: usize,
+            m: usize,
+            n: usize,
+        ) {
+            const LANES: usize = $lanes;
+            let (alpha_v, beta_v) = ($set1(alpha), $set1(beta));
+            for (i, acc) in acc.iter().enumerate().take(m) {
+                for (h, &sum) in acc.iter().enumerate() {
+                    let start = h * LANES;
+                    if start >= n {
+                        break;
+                    }
+                    let width = LANES.min(n - start);
+                    let scaled = $mul(alpha_v, sum);
+                    // SAFETY: row i < m of C holds n contiguous floats at c + i * rsc,
+                    // and `width` of them from column `start`; C is read only when
+                    // beta != 0.
+                    unsafe {
+                        let out = c.add(i * rsc + start);
+                        if width == LANES {
+                            let value = if beta == 0.0 {
+                                scaled
+                            } else {
+                                $fmadd(beta_v, $loadu(out), scaled)
+                            };
+                            $storeu(out, value);
+                        } else {
+                            let value = if beta == 0.0 {
+                                scaled
+                            } else {
+                                $fmadd(beta_v, $load_first(out, width), scaled)
+                            };
+                            $store_first(out, width, value);
+                        }
+                    }
+                }
+            }
         }
 
         /// The `R x (V * LANES)` tile, reading only `n` columns of `B~` when `tail`
@@ -107,7 +263,6 @@ macro_rules! simd_kernel {
         ) {
             const MR: usize = $mr;
             const LANES: usize = $lanes;
-            const NR: usize = 2 * LANES;
             const PREFETCH_ROWS: usize = 8;
             debug_assert!(m <= R && n <= V * LANES);
             assert!(
@@ -159,37 +314,8 @@ macro_rules! simd_kernel {
                     }
                 }
             }
-            let alpha_v = $set1(alpha);
-            if m == R && n == V * LANES {
-                let beta_v = $set1(beta);
-                for (i, acc) in acc.iter().enumerate() {
-                    for (h, &sum) in acc.iter().enumerate() {
-                        // SAFETY: a full tile: row i < R = m of C holds n = V * LANES contiguous
-                        // elements at c + i * rsc, so vector h is in bounds; C is read only
-                        // when beta != 0.
-                        unsafe {
-                            let out = c.add(i * rsc + h * LANES);
-                            let scaled = $mul(alpha_v, sum);
-                            let value = if beta == 0.0 {
-                                scaled
-                            } else {
-                                $fmadd(beta_v, $loadu(out), scaled)
-                            };
-                            $storeu(out, value);
-                        }
-                    }
-                }
-            } else {
-                let mut spill = [0.0f32; MR * NR];
-                for (i, acc) in acc.iter().enumerate() {
-                    for (h, &sum) in acc.iter().enumerate() {
-                        // SAFETY: row i < R <= MR of `spill` has NR >= V * LANES floats.
-                        unsafe { $storeu(spill.as_mut_ptr().add(i * NR + h * LANES), sum) };
-                    }
-                }
-                // SAFETY: the caller's contract on `c`, `m` and `n` is write_back's.
-                unsafe { write_back(&spill, NR, alpha, beta, c, rsc, m, n) }
-            }
+            // SAFETY: the caller's contract on `c`, `m` and `n` is store_tile's.
+            unsafe { store_tile(acc, alpha, beta, c, rsc, m, n) }
         }
 
         /// `c = alpha * a B + beta * c` for one row `a` (`k` values, `a_step`

@@ -250,6 +250,8 @@ fn check_kernel<K: MicroKernel<f32>>(name: &str) {
     let mut rng = SeededRng::new(11);
     for k in [1, 2, 7, 33] {
         let a = small_ints(&mut rng, k * K::MR);
+        // The same rows of A stored row-major, for `tile_in_place`.
+        let a_rows: Vec<f32> = (0..K::MR * k).map(|e| a[(e % k) * K::MR + e / k]).collect();
         for ldb in [K::NR, K::NR + 5] {
             let b = small_ints(&mut rng, (k - 1) * ldb + K::NR);
             for m in 1..=K::MR {
@@ -274,24 +276,37 @@ fn check_kernel<K: MicroKernel<f32>>(name: &str) {
                                 want[i * rsc + j] = alpha * dot + old;
                             }
                         }
-                        let mut got = c0;
-                        // SAFETY: the test runs only kernels whose ISA was detected; the
-                        // panels hold k * MR and (k - 1) * ldb + NR floats; `got` holds
-                        // m rows of n columns, rsc apart, unaliased.
-                        unsafe {
-                            K::tile(k, alpha, &a, &b, ldb, beta, got.as_mut_ptr(), rsc, m, n);
-                        }
-                        for i in 0..m {
-                            assert_eq!(
-                                got[i * rsc..i * rsc + n],
-                                want[i * rsc..i * rsc + n],
-                                "{name} k={k} ldb={ldb} m={m} n={n} alpha={alpha} beta={beta}"
-                            );
-                            assert!(
-                                got[i * rsc + n..(i + 1) * rsc]
-                                    .iter()
-                                    .all(|v| v.is_nan() || beta != 0.0)
-                            );
+                        let packed = (&a[..], None);
+                        let column_major = (&a[..], Some((1, K::MR)));
+                        let row_major = (&a_rows[..], Some((k, 1)));
+                        for (a, in_place) in [packed, column_major, row_major] {
+                            let mut got = c0.clone();
+                            let c = got.as_mut_ptr();
+                            // SAFETY: the test runs only kernels whose ISA was detected;
+                            // A holds k * MR floats (packed, or m rows in place with these
+                            // strides), B (k - 1) * ldb + NR; `got` holds m rows of n
+                            // columns, rsc apart, unaliased.
+                            unsafe {
+                                match in_place {
+                                    None => K::tile(k, alpha, a, &b, ldb, beta, c, rsc, m, n),
+                                    Some(strides) => K::tile_in_place(
+                                        k, alpha, a, strides, &b, ldb, beta, c, rsc, m, n,
+                                    ),
+                                }
+                            }
+                            for i in 0..m {
+                                assert_eq!(
+                                    got[i * rsc..i * rsc + n],
+                                    want[i * rsc..i * rsc + n],
+                                    "{name} k={k} ldb={ldb} m={m} n={n} alpha={alpha} \
+                                     beta={beta} A in place with strides {in_place:?}"
+                                );
+                                assert!(
+                                    got[i * rsc + n..(i + 1) * rsc]
+                                        .iter()
+                                        .all(|v| v.is_nan() || beta != 0.0)
+                                );
+                            }
                         }
                     }
                 }
