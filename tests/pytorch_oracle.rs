@@ -139,7 +139,7 @@ fn check_steps<E: Element, O: Optimizer<E, ReluB4<E>, ReluB4Grads<E>>>(
         );
         losses.push(stats.mean_loss());
     }
-    assert_close(
+    let mut deviation = assert_close(
         &format!("{name} losses"),
         &losses,
         &case.tensor("losses"),
@@ -153,13 +153,17 @@ fn check_steps<E: Element, O: Optimizer<E, ReluB4<E>, ReluB4Grads<E>>>(
             .iter()
             .map(|v| v.into_f64())
             .collect();
-        assert_close(
+        deviation = deviation.max(assert_close(
             &format!("{name} {}", model.tensor_name(index)),
             model.tensor(index),
             &want,
             tol,
-        );
+        ));
     }
+    eprintln!(
+        "{name} ({}): largest relative deviation {deviation:.1e}",
+        std::any::type_name::<E>()
+    );
 }
 
 #[test]
@@ -178,6 +182,18 @@ fn adam_steps_match_pytorch() {
         Adam::new(config).unwrap(),
         1e-4,
     );
+}
+
+#[test]
+fn adamw_steps_match_pytorch() {
+    let config = AdamConfig {
+        learning_rate: 0.01,
+        weight_decay: 0.1,
+        ..AdamConfig::adamw()
+    };
+    let case = "adamw_lr0.01_wd0.1";
+    check_steps::<f64, _>(case, Adam::new(config).unwrap(), 1e-9);
+    check_steps::<f32, _>(case, Adam::new(config).unwrap(), 1e-4);
 }
 
 #[test]

@@ -121,7 +121,8 @@ pub fn check_layer_gradients<L: Layer<f64>>(layer: &L, batch: usize) {
     }
 }
 
-/// Asserts `|got - want| <= tol * max(1, |want|)` element by element.
+/// Asserts `|got - want| <= tol * max(1, |want|)` element by element, and
+/// returns the largest `|got - want| / max(1, |want|)` seen.
 ///
 /// # Panics
 ///
@@ -130,10 +131,11 @@ pub fn check_layer_gradients<L: Layer<f64>>(layer: &L, batch: usize) {
 /// # Examples
 ///
 /// ```
-/// nn_runtime::testing::assert_close("loss", &[1.0f32], &[1.000001], 1e-5);
+/// let deviation = nn_runtime::testing::assert_close("loss", &[1.0f32], &[1.000001], 1e-5);
+/// assert!(deviation < 2e-6);
 /// ```
 #[track_caller]
-pub fn assert_close<E: crate::Element>(what: &str, got: &[E], want: &[f64], tol: f64) {
+pub fn assert_close<E: crate::Element>(what: &str, got: &[E], want: &[f64], tol: f64) -> f64 {
     assert_eq!(
         got.len(),
         want.len(),
@@ -141,13 +143,17 @@ pub fn assert_close<E: crate::Element>(what: &str, got: &[E], want: &[f64], tol:
         got.len(),
         want.len()
     );
+    let mut largest = 0.0f64;
     for (i, (&g, &w)) in got.iter().zip(want).enumerate() {
         let g = g.into_f64();
+        let deviation = (g - w).abs() / w.abs().max(1.0);
         assert!(
-            (g - w).abs() <= tol * w.abs().max(1.0),
+            deviation <= tol,
             "{what}[{i}]: got {g}, expected {w} (tolerance {tol})"
         );
+        largest = largest.max(deviation);
     }
+    largest
 }
 
 /// A hand-written one-layer network (`[2] => dense(2)`), for examples and

@@ -1,7 +1,8 @@
-//! Adam (Kingma & Ba), with PyTorch's or Keras's placement of epsilon.
+//! Adam (Kingma & Ba), with PyTorch's or Keras's placement of epsilon, and
+//! AdamW (Loshchilov & Hutter): Adam with decoupled weight decay.
 
 use super::kernel::AdamStep;
-use super::{Optimizer, expect_matching};
+use super::{Optimizer, check_learning_rate, expect_matching};
 use crate::{Element, Error, Params, Result};
 
 /// Where epsilon enters the update; the two frameworks differ slightly.
@@ -50,6 +51,13 @@ pub struct AdamConfig {
     pub epsilon: f64,
     /// Where `epsilon` enters (see [`EpsilonStyle`]).
     pub epsilon_style: EpsilonStyle,
+    /// Weight decay `wd`, 0 for none. Coupled (`torch.optim.Adam`'s
+    /// `weight_decay`, an L2 penalty): `g += wd * p` before the moments see
+    /// `g`. Decoupled (AdamW): `p *= 1 - lr * wd` before the Adam update, and
+    /// the moments never see the decay.
+    pub weight_decay: f64,
+    /// Whether `weight_decay` is decoupled (AdamW) rather than coupled.
+    pub decoupled_weight_decay: bool,
 }
 
 impl AdamConfig {
@@ -61,6 +69,24 @@ impl AdamConfig {
             beta2: 0.999,
             epsilon: 1e-8,
             epsilon_style: EpsilonStyle::PyTorch,
+            weight_decay: 0.0,
+            decoupled_weight_decay: false,
+        }
+    }
+
+    /// `torch.optim.AdamW`'s defaults: [`AdamConfig::pytorch`] with decoupled
+    /// weight decay 0.01.
+    ///
+    /// ```
+    /// use nn_runtime::optim::AdamConfig;
+    /// let adamw = AdamConfig { learning_rate: 0.01, weight_decay: 0.1, ..AdamConfig::adamw() };
+    /// assert!(adamw.decoupled_weight_decay);
+    /// ```
+    pub fn adamw() -> Self {
+        Self {
+            weight_decay: 0.01,
+            decoupled_weight_decay: true,
+            ..Self::pytorch()
         }
     }
 
@@ -102,6 +128,12 @@ impl AdamConfig {
                 "epsilon",
                 self.epsilon,
                 self.epsilon >= 0.0,
+                "a finite value of at least 0",
+            ),
+            (
+                "weight_decay",
+                self.weight_decay,
+                self.weight_decay >= 0.0,
                 "a finite value of at least 0",
             ),
         ];
@@ -191,12 +223,19 @@ impl<E: Element, P: Params<E>, G: Params<E>> Optimizer<E, P, G> for Adam<G> {
             EpsilonStyle::PyTorch => (c.learning_rate / correction1, 1.0 / correction2.sqrt()),
             EpsilonStyle::Keras => (c.learning_rate * correction2.sqrt() / correction1, 1.0),
         };
+        let (decay, shrink) = if c.decoupled_weight_decay {
+            (0.0, 1.0 - c.learning_rate * c.weight_decay)
+        } else {
+            (c.weight_decay, 1.0)
+        };
         let coefficients = AdamStep {
             b1: E::from_f64(c.beta1),
             b2: E::from_f64(c.beta2),
             step: E::from_f64(step),
             v_scale: E::from_f64(v_scale),
             eps: E::from_f64(c.epsilon),
+            decay: E::from_f64(decay),
+            shrink: E::from_f64(shrink),
         };
         for index in 0..P::TENSORS {
             expect_matching(params, grads, index);
@@ -205,6 +244,16 @@ impl<E: Element, P: Params<E>, G: Params<E>> Optimizer<E, P, G> for Adam<G> {
             let p = params.tensor_mut(index);
             E::adam_update(coefficients, p, grads.tensor(index), m, v);
         }
+    }
+
+    fn learning_rate(&self) -> f64 {
+        self.config.learning_rate
+    }
+
+    fn set_learning_rate(&mut self, learning_rate: f64) -> Result<()> {
+        check_learning_rate(learning_rate)?;
+        self.config.learning_rate = learning_rate;
+        Ok(())
     }
 }
 
@@ -245,6 +294,56 @@ mod tests {
             );
         }
         assert_eq!(adam.steps(), 2);
+    }
+
+    /// Adam on `weight` alone, with one config, over the gradients `steps`.
+    fn train_one_weight(config: AdamConfig, steps: &[f64]) -> f64 {
+        let mut layer = Dense::<1, 1, Identity, f64>::new(&mut SeededRng::new(0));
+        layer.weight_mut()[0] = 2.0;
+        let mut adam = Adam::<DenseGrads<1, 1, f64>>::new(config).unwrap();
+        for &g in steps {
+            let grads = DenseGrads {
+                weight: vec![g],
+                bias: vec![0.0],
+            };
+            adam.step(&mut layer, &grads);
+        }
+        layer.weight()[0]
+    }
+
+    /// Coupled decay is the L2 gradient `g + wd * p` fed to plain Adam,
+    /// written out by hand for two steps.
+    #[test]
+    fn coupled_weight_decay_adds_the_penalty_gradient() {
+        let config = AdamConfig {
+            learning_rate: 0.1,
+            weight_decay: 0.5,
+            ..AdamConfig::pytorch()
+        };
+        let (mut p, mut m, mut v) = (2.0f64, 0.0, 0.0);
+        for (t, g) in [(1, 0.3f64), (2, -0.7)] {
+            let g = g + 0.5 * p;
+            m = 0.9 * m + 0.1 * g;
+            v = 0.999 * v + 0.001 * g * g;
+            let m_hat = m / (1.0 - 0.9f64.powi(t));
+            let v_hat = v / (1.0 - 0.999f64.powi(t));
+            p -= 0.1 * m_hat / (v_hat.sqrt() + 1e-8);
+        }
+        assert!((train_one_weight(config, &[0.3, -0.7]) - p).abs() < 1e-14);
+    }
+
+    #[test]
+    fn without_decay_adam_and_adamw_are_plain_adam_bit_for_bit() {
+        let steps = [0.3, -0.1, 0.7, 1e-3];
+        let plain = train_one_weight(AdamConfig::pytorch(), &steps);
+        for decoupled_weight_decay in [false, true] {
+            let config = AdamConfig {
+                weight_decay: 0.0,
+                decoupled_weight_decay,
+                ..AdamConfig::pytorch()
+            };
+            assert_eq!(train_one_weight(config, &steps), plain);
+        }
     }
 
     #[test]

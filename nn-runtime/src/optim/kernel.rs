@@ -10,14 +10,19 @@
 
 use crate::gemm::{Isa, isa};
 
-/// The scalars of one Adam step: `m = b1 m + (1 - b1) g`,
+/// The scalars of one Adam step: `g += decay * p` (coupled weight decay),
+/// `p *= shrink` (decoupled weight decay), `m = b1 m + (1 - b1) g`,
 /// `v = b2 v + (1 - b2) g^2`, `p -= step * m / (sqrt(v) * v_scale + eps)`.
+/// Without weight decay (`decay = 0`, `shrink = 1`) both extra steps are exact
+/// no-ops.
 ///
 /// # Examples
 ///
 /// ```
 /// use nn_runtime::optim::kernel::AdamStep;
-/// let one = AdamStep { b1: 0.9f32, b2: 0.999, step: 1e-3, v_scale: 1.0, eps: 1e-7 };
+/// let one = AdamStep {
+///     b1: 0.9f32, b2: 0.999, step: 1e-3, v_scale: 1.0, eps: 1e-7, decay: 0.0, shrink: 1.0,
+/// };
 /// assert_eq!(one.b1, 0.9);
 /// ```
 #[derive(Clone, Copy, Debug)]
@@ -32,6 +37,10 @@ pub struct AdamStep<E> {
     pub v_scale: E,
     /// Added to the denominator.
     pub eps: E,
+    /// Coupled weight decay: the factor of `p` added to the gradient.
+    pub decay: E,
+    /// Decoupled weight decay: the factor `p` is multiplied by first.
+    pub shrink: E,
 }
 
 /// Applies one step to parameters `p` with gradients `g` and moments `m`, `v`.
@@ -45,6 +54,8 @@ pub(crate) fn update<E: num_traits::Float>(
 ) {
     let (one_minus_b1, one_minus_b2) = (E::one() - s.b1, E::one() - s.b2);
     for (((p, &g), m), v) in p.iter_mut().zip(g).zip(m.iter_mut()).zip(v.iter_mut()) {
+        let g = g + s.decay * *p;
+        *p = *p * s.shrink;
         *m = s.b1 * *m + one_minus_b1 * g;
         *v = s.b2 * *v + one_minus_b2 * g * g;
         *p = *p - s.step * *m / (v.sqrt() * s.v_scale + s.eps);

@@ -1,5 +1,6 @@
 //! Optimizers: update parameters from their gradients, with state shaped like them.
 
+mod adagrad;
 mod adam;
 #[doc(hidden)]
 pub mod kernel;
@@ -7,12 +8,13 @@ mod momentum;
 mod rmsprop;
 mod sgd;
 
+pub use adagrad::Adagrad;
 pub use adam::{Adam, AdamConfig, EpsilonStyle};
 pub use momentum::Momentum;
 pub use rmsprop::RmsProp;
 pub use sgd::Sgd;
 
-use crate::{Element, Params};
+use crate::{Element, Error, Params, Result};
 
 /// Updates parameters `P` from gradients `G` (same tensors, same order).
 ///
@@ -23,10 +25,46 @@ use crate::{Element, Params};
 /// use nn_runtime::{NoParams};
 /// let mut sgd = Sgd::new(0.1);
 /// Optimizer::<f32, NoParams, NoParams>::step(&mut sgd, &mut NoParams, &NoParams);
+/// Optimizer::<f32, NoParams, NoParams>::set_learning_rate(&mut sgd, 0.05)?;
+/// assert_eq!(Optimizer::<f32, NoParams, NoParams>::learning_rate(&sgd), 0.05);
+/// # Ok::<(), nn_runtime::Error>(())
 /// ```
 pub trait Optimizer<E: Element, P: Params<E>, G: Params<E>> {
     /// Applies one update.
     fn step(&mut self, params: &mut P, grads: &G);
+
+    /// The step size the next update uses.
+    fn learning_rate(&self) -> f64;
+
+    /// Changes the step size from the next update on (schedules call this).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidArgument`] unless `learning_rate` is positive and finite.
+    fn set_learning_rate(&mut self, learning_rate: f64) -> Result<()>;
+}
+
+/// Checks a learning rate is positive and finite.
+fn check_learning_rate(learning_rate: f64) -> Result<()> {
+    require(
+        "learning_rate",
+        learning_rate.is_finite() && learning_rate > 0.0,
+        "a positive finite number",
+        learning_rate,
+    )
+}
+
+/// `Ok` when `ok`, else an [`Error::InvalidArgument`] for setting `name`.
+fn require(name: &'static str, ok: bool, expected: &str, found: f64) -> Result<()> {
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::InvalidArgument {
+            name,
+            expected: expected.to_owned(),
+            found: found.to_string(),
+        })
+    }
 }
 
 /// Panics unless parameters and gradients have the same tensors and lengths.

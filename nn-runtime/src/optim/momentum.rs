@@ -1,7 +1,7 @@
 //! SGD with momentum, classical or Nesterov, as `torch.optim.SGD` computes it.
 
-use super::{Optimizer, expect_matching};
-use crate::{Element, Error, Params, Result};
+use super::{Optimizer, check_learning_rate, expect_matching, require};
+use crate::{Element, Params, Result};
 
 /// `v = momentum * v + g`, then `p -= lr * v`, or with Nesterov
 /// `p -= lr * (g + momentum * v)`; the velocity `v` starts at zero and has
@@ -36,23 +36,16 @@ impl<G: Default> Momentum<G> {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidArgument`] when the learning rate is not positive and
+    /// [`crate::Error::InvalidArgument`] when the learning rate is not positive and
     /// finite or the momentum is outside [0, 1).
     pub fn new(learning_rate: f64, momentum: f64, nesterov: bool) -> Result<Self> {
-        if !(learning_rate.is_finite() && learning_rate > 0.0) {
-            return Err(Error::InvalidArgument {
-                name: "learning_rate",
-                expected: "a positive finite number".into(),
-                found: learning_rate.to_string(),
-            });
-        }
-        if !(0.0..1.0).contains(&momentum) {
-            return Err(Error::InvalidArgument {
-                name: "momentum",
-                expected: "a number in [0, 1)".into(),
-                found: momentum.to_string(),
-            });
-        }
+        check_learning_rate(learning_rate)?;
+        require(
+            "momentum",
+            (0.0..1.0).contains(&momentum),
+            "a number in [0, 1)",
+            momentum,
+        )?;
         Ok(Self {
             learning_rate,
             momentum,
@@ -74,6 +67,16 @@ impl<E: Element, P: Params<E>, G: Params<E>> Optimizer<E, P, G> for Momentum<G> 
                 *p -= lr * if self.nesterov { g + mu * *v } else { *v };
             }
         }
+    }
+
+    fn learning_rate(&self) -> f64 {
+        self.learning_rate
+    }
+
+    fn set_learning_rate(&mut self, learning_rate: f64) -> Result<()> {
+        check_learning_rate(learning_rate)?;
+        self.learning_rate = learning_rate;
+        Ok(())
     }
 }
 

@@ -1,7 +1,7 @@
 //! RMSprop as `torch.optim.RMSprop` computes it (no momentum, not centred).
 
-use super::{Optimizer, expect_matching};
-use crate::{Element, Error, Params, Result};
+use super::{Optimizer, check_learning_rate, expect_matching, require};
+use crate::{Element, Params, Result};
 
 /// `v = alpha * v + (1 - alpha) * g^2`, then `p -= lr * g / (sqrt(v) + eps)`;
 /// `v` starts at zero and has the model's gradient type `G`. (Keras's
@@ -35,35 +35,21 @@ impl<G: Default> RmsProp<G> {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidArgument`] naming the first setting out of range.
+    /// [`crate::Error::InvalidArgument`] naming the first setting out of range.
     pub fn new(learning_rate: f64, alpha: f64, epsilon: f64) -> Result<Self> {
-        let checks = [
-            (
-                "learning_rate",
-                learning_rate.is_finite() && learning_rate > 0.0,
-                "a positive finite number",
-                learning_rate,
-            ),
-            (
-                "alpha",
-                (0.0..1.0).contains(&alpha),
-                "a number in [0, 1)",
-                alpha,
-            ),
-            (
-                "epsilon",
-                epsilon.is_finite() && epsilon > 0.0,
-                "a positive finite number",
-                epsilon,
-            ),
-        ];
-        if let Some((name, _, expected, found)) = checks.into_iter().find(|c| !c.1) {
-            return Err(Error::InvalidArgument {
-                name,
-                expected: expected.into(),
-                found: found.to_string(),
-            });
-        }
+        check_learning_rate(learning_rate)?;
+        require(
+            "alpha",
+            (0.0..1.0).contains(&alpha),
+            "a number in [0, 1)",
+            alpha,
+        )?;
+        require(
+            "epsilon",
+            epsilon.is_finite() && epsilon > 0.0,
+            "a positive finite number",
+            epsilon,
+        )?;
         Ok(Self {
             learning_rate,
             alpha,
@@ -87,6 +73,16 @@ impl<E: Element, P: Params<E>, G: Params<E>> Optimizer<E, P, G> for RmsProp<G> {
                 *p -= lr * g / (v.sqrt() + eps);
             }
         }
+    }
+
+    fn learning_rate(&self) -> f64 {
+        self.learning_rate
+    }
+
+    fn set_learning_rate(&mut self, learning_rate: f64) -> Result<()> {
+        check_learning_rate(learning_rate)?;
+        self.learning_rate = learning_rate;
+        Ok(())
     }
 }
 

@@ -1,7 +1,7 @@
 //! Plain stochastic gradient descent.
 
-use super::{Optimizer, expect_matching};
-use crate::{Element, Params};
+use super::{Optimizer, check_learning_rate, expect_matching};
+use crate::{Element, Params, Result};
 
 /// `p -= lr * g`.
 ///
@@ -39,5 +39,15 @@ impl<E: Element, P: Params<E>, G: Params<E>> Optimizer<E, P, G> for Sgd {
                 *p -= lr * g;
             }
         }
+    }
+
+    fn learning_rate(&self) -> f64 {
+        self.learning_rate
+    }
+
+    fn set_learning_rate(&mut self, learning_rate: f64) -> Result<()> {
+        check_learning_rate(learning_rate)?;
+        self.learning_rate = learning_rate;
+        Ok(())
     }
 }
