@@ -5,7 +5,8 @@
 //!
 //! - [`gemm`]: matrix multiply on strided views, the core of every dense layer;
 //! - [`layers`], [`act`]: layers with static shapes and hand-derived backward passes;
-//! - [`loss`], [`optim`]: cross-entropy from logits, SGD and Adam;
+//! - [`loss`]: cross-entropies (sparse, categorical, binary), MSE, MAE, Huber;
+//! - [`optim`]: SGD (with momentum or Nesterov), Adam, AdamW, RMSprop, Adagrad;
 //! - [`train`]: `fit`, `evaluate`, `predict`;
 //! - [`data`]: data sets, the IDX format and the MNIST family.
 //!

@@ -45,6 +45,14 @@ impl Case<'_> {
             .collect()
     }
 
+    /// The first dimension of tensor `key` (its rows, or samples).
+    pub fn rows(&self, key: &str) -> usize {
+        self.fields[key]["shape"][0]
+            .as_u64()
+            .unwrap_or_else(|| panic!("{}: `{key}` has no first dimension", self.name))
+            as usize
+    }
+
     /// Tensor `key` as class labels.
     pub fn labels(&self, key: &str) -> Vec<usize> {
         self.tensor(key).into_iter().map(|v| v as usize).collect()

@@ -1,5 +1,6 @@
-//! Losses: values and gradients with respect to the network's outputs.
+//! Sparse categorical cross-entropy from logits: the loss `fit` trains with.
 
+use super::{BatchStats, Loss, TargetKind, Targets, argmax};
 use crate::Element;
 
 /// Sparse categorical cross-entropy from logits, averaged over the batch.
@@ -20,43 +21,6 @@ use crate::Element;
 /// ```
 #[derive(Clone, Copy, Debug, Default)]
 pub struct SparseCrossEntropy;
-
-/// Loss and accuracy totals over one batch.
-///
-/// # Examples
-///
-/// ```
-/// let stats = nn_runtime::loss::BatchStats { loss_sum: 1.5, correct: 1, samples: 2 };
-/// assert_eq!(stats.mean_loss(), 0.75);
-/// ```
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub struct BatchStats {
-    /// Sum of per-sample losses (not a mean, so batches of any size add up).
-    pub loss_sum: f64,
-    /// Samples whose largest output is the label.
-    pub correct: usize,
-    /// Samples counted.
-    pub samples: usize,
-}
-
-impl BatchStats {
-    /// Mean loss per sample.
-    pub fn mean_loss(&self) -> f64 {
-        self.loss_sum / self.samples.max(1) as f64
-    }
-
-    /// Fraction of samples classified correctly.
-    pub fn accuracy(&self) -> f64 {
-        self.correct as f64 / self.samples.max(1) as f64
-    }
-
-    /// Adds another batch's totals.
-    pub fn add(&mut self, other: BatchStats) {
-        self.loss_sum += other.loss_sum;
-        self.correct += other.correct;
-        self.samples += other.samples;
-    }
-}
 
 impl SparseCrossEntropy {
     /// Loss totals of a batch of logits (`labels.len() x classes`), without a gradient.
@@ -131,15 +95,30 @@ impl SparseCrossEntropy {
     }
 }
 
-/// The index and value of the largest element (the first one on ties).
-pub(crate) fn argmax<E: Element>(row: &[E]) -> (usize, E) {
-    let mut best = (0, E::neg_infinity());
-    for (i, &v) in row.iter().enumerate() {
-        if v > best.1 {
-            best = (i, v);
+impl Loss for SparseCrossEntropy {
+    fn name(&self) -> &'static str {
+        "sparse_categorical_crossentropy"
+    }
+
+    fn accepts(&self, kind: TargetKind) -> bool {
+        kind == TargetKind::Classes
+    }
+
+    fn sum<E: Element>(
+        &self,
+        outputs: &[E],
+        targets: Targets<'_, E>,
+        width: usize,
+        grad: Option<&mut [E]>,
+    ) -> f64 {
+        let Targets::Classes(labels) = targets else {
+            panic!("{} needs one class index per sample", self.name())
+        };
+        match grad {
+            Some(grad) => Self::forward_backward(outputs, labels, grad, width).loss_sum,
+            None => Self::forward(outputs, labels, width).loss_sum,
         }
     }
-    best
 }
 
 #[cfg(test)]
