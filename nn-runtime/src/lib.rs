@@ -6,6 +6,7 @@
 //! - [`gemm`]: matrix multiply on strided views, the core of every dense layer;
 //! - [`layers`], [`act`]: layers with static shapes and hand-derived backward passes;
 //! - [`loss`]: cross-entropies (sparse, categorical, binary), MSE, MAE, Huber;
+//! - [`metrics`]: accuracy, top-k, precision / recall / F1, confusion matrix, MSE, MAE;
 //! - [`optim`]: SGD (with momentum or Nesterov), Adam, AdamW, RMSprop, Adagrad;
 //! - [`train`]: `fit`, `evaluate`, `predict`;
 //! - [`data`]: data sets, the IDX format and the MNIST family.
@@ -29,6 +30,7 @@ mod error;
 pub mod gemm;
 pub mod layers;
 pub mod loss;
+pub mod metrics;
 pub mod network;
 pub mod optim;
 mod params;
