@@ -85,6 +85,26 @@ pub enum Error {
         /// How to get the data.
         hint: String,
     },
+    /// Writing a file failed at the operating-system level; the previous
+    /// file at `path`, if any, is untouched.
+    WriteFailed {
+        /// The file.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// A saved tensor does not fit the model: missing, of another type or
+    /// shape, or unknown to the model.
+    TensorMismatch {
+        /// The file.
+        path: PathBuf,
+        /// The tensor's name.
+        tensor: String,
+        /// What the model needs.
+        expected: String,
+        /// What the file holds.
+        found: String,
+    },
     /// A value passed in (a hyper-parameter, a batch) is out of range.
     InvalidArgument {
         /// The argument.
@@ -151,6 +171,19 @@ impl fmt::Display for Error {
                 }
                 write!(f, "\n{hint}")
             }
+            Self::WriteFailed { path, source } => {
+                write!(f, "cannot write {}: {source}", path.display())
+            }
+            Self::TensorMismatch {
+                path,
+                tensor,
+                expected,
+                found,
+            } => write!(
+                f,
+                "{}: tensor `{tensor}`: expected {expected}, found {found}",
+                path.display()
+            ),
             Self::InvalidArgument {
                 name,
                 expected,
@@ -163,7 +196,7 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Self::Io { source, .. } => Some(source),
+            Self::Io { source, .. } | Self::WriteFailed { source, .. } => Some(source),
             _ => None,
         }
     }

@@ -9,6 +9,7 @@
 //! - [`metrics`]: accuracy, top-k, precision / recall / F1, confusion matrix, MSE, MAE;
 //! - [`optim`]: SGD (with momentum or Nesterov), Adam, AdamW, RMSprop, Adagrad;
 //! - [`train`]: `fit`, `evaluate`, `predict`;
+//! - [`persist`]: weights as safetensors, written atomically;
 //! - [`data`]: data sets, the IDX format and the MNIST family.
 //!
 //! # Examples
@@ -34,6 +35,7 @@ pub mod metrics;
 pub mod network;
 pub mod optim;
 mod params;
+pub mod persist;
 pub mod rng;
 pub mod shape;
 pub mod testing;

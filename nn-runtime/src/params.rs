@@ -45,6 +45,31 @@ pub trait Params<E: Element> {
     /// When `index >= TENSORS`.
     fn tensor_name(&self, index: usize) -> String;
 
+    /// Tensor `index`'s shape: `[in, out]` for a dense weight (Keras's kernel
+    /// layout), `[filters, channels, k, k]` for a convolution, `[vocab, dim]`
+    /// for an embedding; one dimension for everything else.
+    ///
+    /// # Panics
+    ///
+    /// When `index >= TENSORS`.
+    fn tensor_shape(&self, index: usize) -> Vec<usize> {
+        vec![self.tensor(index).len()]
+    }
+
+    /// State saved with the parameters but not trained, by name: batch
+    /// norm's `running_mean` and `running_var` (`"batchnorm0.running_mean"` in a
+    /// network). Empty for most layers.
+    fn buffers(&self) -> Vec<(String, Vec<E>)> {
+        Vec::new()
+    }
+
+    /// Replaces buffer `name`'s values; `false` (and no change) when there is
+    /// no such buffer or `values` has another length.
+    fn set_buffer(&mut self, name: &str, values: &[E]) -> bool {
+        let _ = (name, values);
+        false
+    }
+
     /// Total number of scalars over all tensors.
     fn scalar_count(&self) -> usize {
         (0..Self::TENSORS).map(|i| self.tensor(i).len()).sum()
@@ -107,9 +132,10 @@ macro_rules! parameter_free {
 pub(crate) use parameter_free;
 
 /// Implements [`Params`] for a struct of two tensors, `weight` then `bias`
-/// (the names PyTorch uses): `weight_and_bias!([const N: usize, E: Element] Norm<N, E>)`.
+/// (the names PyTorch uses): `weight_and_bias!([const N: usize, E: Element] Norm<N, E>)`,
+/// with `, weight_shape = [..]` when the weight has more than one dimension.
 macro_rules! weight_and_bias {
-    ([$($generics:tt)*] $ty:ty) => {
+    ([$($generics:tt)*] $ty:ty $(, weight_shape = $shape:expr)?) => {
         impl<$($generics)*> $crate::Params<E> for $ty {
             const TENSORS: usize = 2;
             fn tensor(&self, index: usize) -> &[E] {
@@ -133,6 +159,14 @@ macro_rules! weight_and_bias {
                     _ => $crate::params::no_tensor(index),
                 }
             }
+            $(
+                fn tensor_shape(&self, index: usize) -> Vec<usize> {
+                    match index {
+                        0 => $shape.to_vec(),
+                        _ => vec![self.tensor(index).len()],
+                    }
+                }
+            )?
         }
     };
 }
@@ -153,6 +187,9 @@ macro_rules! params_in_field {
             }
             fn tensor_name(&self, index: usize) -> String {
                 self.params.tensor_name(index)
+            }
+            fn tensor_shape(&self, index: usize) -> Vec<usize> {
+                self.params.tensor_shape(index)
             }
         }
     };

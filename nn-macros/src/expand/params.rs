@@ -50,14 +50,37 @@ fn one_impl(target: TokenStream, fields: &[&syn::Ident], params: Vec<TokenStream
     };
     let tensor = lookup(quote!(tensor), quote!(&));
     let tensor_mut = lookup(quote!(tensor_mut), quote!(&mut));
-    let names = fields.iter().zip(&params).zip(&starts).map(|((field, p), start)| {
-        let prefix = format!("{field}.");
+    let tensor_shape = lookup(quote!(tensor_shape), quote!(&));
+    let prefixes: Vec<String> = fields.iter().map(|field| format!("{field}.")).collect();
+    let names = fields.iter().zip(&params).zip(&starts).zip(&prefixes).map(|(((field, p), start), prefix)| {
         quote! {
             if index >= #start && index < #start + #p::TENSORS {
                 return ::std::format!("{}{}", #prefix, #p::tensor_name(&self.#field, index - #start));
             }
         }
     });
+    let buffers = fields
+        .iter()
+        .zip(&params)
+        .zip(&prefixes)
+        .map(|((field, p), prefix)| {
+            quote! {
+                for (name, values) in #p::buffers(&self.#field) {
+                    all.push((::std::format!("{}{}", #prefix, name), values));
+                }
+            }
+        });
+    let set_buffer = fields
+        .iter()
+        .zip(&params)
+        .zip(&prefixes)
+        .map(|((field, p), prefix)| {
+            quote! {
+                if let ::core::option::Option::Some(rest) = name.strip_prefix(#prefix) {
+                    return #p::set_buffer(&mut self.#field, rest, values);
+                }
+            }
+        });
     quote! {
         #[automatically_derived]
         impl<E: ::nn::Element> ::nn::Params<E> for #target {
@@ -71,6 +94,20 @@ fn one_impl(target: TokenStream, fields: &[&syn::Ident], params: Vec<TokenStream
             fn tensor_name(&self, index: usize) -> ::std::string::String {
                 #(#names)*
                 ::nn::__private::no_tensor(index)
+            }
+            fn tensor_shape(&self, index: usize) -> ::std::vec::Vec<usize> {
+                #tensor_shape
+            }
+            fn buffers(&self) -> ::std::vec::Vec<(::std::string::String, ::std::vec::Vec<E>)> {
+                #[allow(unused_mut)]
+                let mut all = ::std::vec::Vec::new();
+                #(#buffers)*
+                all
+            }
+            fn set_buffer(&mut self, name: &str, values: &[E]) -> bool {
+                #(#set_buffer)*
+                let _ = values;
+                false
             }
         }
     }

@@ -10,10 +10,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, PoisonError};
 
 use super::{Layer, expect_len};
-use crate::Element;
-use crate::params::{params_in_field, weight_and_bias};
+use crate::params::weight_and_bias;
 use crate::rng::SeededRng;
 use crate::shape::Shape;
+use crate::{Element, Params};
 
 /// Batch normalisation over samples of shape `S`, keeping statistics for
 /// each of `S::CHANNELS`; `MOMENTUM` and `EPS` hold the bits of `f64`s
@@ -145,7 +145,44 @@ impl<S: Shape, const MOMENTUM: u64, const EPS: u64, E: Element> BatchNorm<S, MOM
     }
 }
 
-params_in_field!([S: Shape, const MOMENTUM: u64, const EPS: u64, E: Element] BatchNorm<S, MOMENTUM, EPS, E>, BatchNormParams<S, E>);
+impl<S: Shape, const MOMENTUM: u64, const EPS: u64, E: Element> Params<E>
+    for BatchNorm<S, MOMENTUM, EPS, E>
+{
+    const TENSORS: usize = 2;
+    fn tensor(&self, index: usize) -> &[E] {
+        self.params.tensor(index)
+    }
+    fn tensor_mut(&mut self, index: usize) -> &mut [E] {
+        self.params.tensor_mut(index)
+    }
+    fn tensor_name(&self, index: usize) -> String {
+        self.params.tensor_name(index)
+    }
+    /// `running_mean` and `running_var`, PyTorch's names for them.
+    fn buffers(&self) -> Vec<(String, Vec<E>)> {
+        let (mean, var) = self.running_state();
+        vec![
+            ("running_mean".to_owned(), mean),
+            ("running_var".to_owned(), var),
+        ]
+    }
+    fn set_buffer(&mut self, name: &str, values: &[E]) -> bool {
+        let running = self
+            .running
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner);
+        let target = match name {
+            "running_mean" => &mut running.0,
+            "running_var" => &mut running.1,
+            _ => return false,
+        };
+        if target.len() != values.len() {
+            return false;
+        }
+        target.copy_from_slice(values);
+        true
+    }
+}
 
 impl<S: Shape, const MOMENTUM: u64, const EPS: u64, E: Element> Layer<E>
     for BatchNorm<S, MOMENTUM, EPS, E>

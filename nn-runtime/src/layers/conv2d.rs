@@ -97,7 +97,7 @@ impl<const C: usize, const F: usize, const K: usize, E: Element> Default
     }
 }
 
-weight_and_bias!([const C: usize, const F: usize, const K: usize, E: Element] Conv2dParams<C, F, K, E>);
+weight_and_bias!([const C: usize, const F: usize, const K: usize, E: Element] Conv2dParams<C, F, K, E>, weight_shape = [F, C, K, K]);
 
 impl<
     const C: usize,

@@ -119,7 +119,7 @@ impl<const IN: usize, const OUT: usize, E: Element> Default for DenseParams<IN, 
     }
 }
 
-weight_and_bias!([const IN: usize, const OUT: usize, E: Element] DenseParams<IN, OUT, E>);
+weight_and_bias!([const IN: usize, const OUT: usize, E: Element] DenseParams<IN, OUT, E>, weight_shape = [IN, OUT]);
 
 impl<const IN: usize, const OUT: usize, A: Activation, E: Element> Layer<E>
     for Dense<IN, OUT, A, E>

@@ -81,6 +81,12 @@ impl<const VOCAB: usize, const DIM: usize, E: Element> Params<E>
             _ => no_tensor(index),
         }
     }
+    fn tensor_shape(&self, index: usize) -> Vec<usize> {
+        match index {
+            0 => vec![VOCAB, DIM],
+            _ => no_tensor(index),
+        }
+    }
 }
 
 crate::params::params_in_field!(

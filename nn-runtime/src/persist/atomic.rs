@@ -1,0 +1,81 @@
+//! Replacing a file so that a crash leaves either the old or the new one.
+
+use std::fs::{self, File};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::{Error, Result};
+
+/// Writes `bytes` to `path` through a temporary file in the same directory,
+/// flushed to disk and then renamed over `path`: a crash at any point leaves
+/// the previous file (or none) in place, never a half-written one.
+///
+/// # Errors
+///
+/// [`Error::WriteFailed`] naming `path` when the directory cannot be written
+/// or the disk is full; the temporary file is removed.
+///
+/// # Examples
+///
+/// ```
+/// let path = std::env::temp_dir().join(format!("nn-doc-{}.txt", std::process::id()));
+/// nn_runtime::persist::write_atomically(&path, b"first")?;
+/// nn_runtime::persist::write_atomically(&path, b"second")?;
+/// assert_eq!(std::fs::read(&path).unwrap(), b"second");
+/// # std::fs::remove_file(&path).unwrap();
+/// # Ok::<(), nn_runtime::Error>(())
+/// ```
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let failed = |source| Error::WriteFailed {
+        path: path.to_owned(),
+        source,
+    };
+    let temporary = temporary_path(path);
+    let written = File::create(&temporary).and_then(|mut file| {
+        file.write_all(bytes)?;
+        file.sync_all()
+    });
+    if let Err(source) = written.and_then(|()| fs::rename(&temporary, path)) {
+        // Best effort: the temporary may not exist, and the error to report is the first.
+        let _ = fs::remove_file(&temporary);
+        return Err(failed(source));
+    }
+    // Make the rename itself durable where the platform allows opening a directory.
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+        && let Ok(dir) = File::open(dir)
+    {
+        let _ = dir.sync_all();
+    }
+    Ok(())
+}
+
+/// `dir/.name.tmp-<pid>` beside `path`: the same file system, so the rename is atomic.
+fn temporary_path(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map_or_else(|| "file".into(), |n| n.to_string_lossy());
+    path.with_file_name(format!(".{name}.tmp-{}", std::process::id()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failed_write_names_the_path_and_keeps_the_old_file() {
+        let dir = std::env::temp_dir().join(format!("nn-atomic-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        let target = dir.join("model.safetensors");
+        write_atomically(&target, b"good").unwrap();
+        // A directory where the temporary file should go makes the write fail.
+        fs::create_dir_all(temporary_path(&target)).unwrap();
+        let error = write_atomically(&target, b"bad").unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .starts_with(&format!("cannot write {}", target.display()))
+        );
+        assert_eq!(fs::read(&target).unwrap(), b"good");
+        fs::remove_dir_all(&dir).unwrap();
+    }
+}
