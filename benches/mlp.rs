@@ -6,9 +6,9 @@ use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_m
 use nn::Network;
 use nn::data::{MnistKind, load_mnist};
 use nn::gemm::FlushDenormals;
+use nn::loss::{SparseCrossEntropy, Targets};
 use nn::optim::{Adam, AdamConfig};
-use nn::rng::SeededRng;
-use nn::train::{FitOptions, fit, train_step};
+use nn::train::{FitOptions, StepBuffers, Verbosity, fit, train_step};
 
 nn::network! { Mlp: [784] => dense(128, relu) -> dense(10) }
 
@@ -28,14 +28,13 @@ fn training_step(c: &mut Criterion) {
         let (x, labels) = batch(size);
         let mut model = Mlp::<f32>::new(0);
         let mut adam = Adam::new(AdamConfig::keras()).expect("valid config");
-        let (mut cache, mut grads) = (MlpCache::default(), MlpGrads::default());
-        let mut rng = SeededRng::new(0);
+        let mut buffers = StepBuffers::new(0);
         group.throughput(Throughput::Elements(size as u64));
         group.bench_function(BenchmarkId::from_parameter(size), |b| {
             b.iter(|| {
-                train_step(
-                    &mut model, &mut adam, &x, &labels, &mut cache, &mut grads, &mut rng,
-                )
+                let targets = Targets::Classes(&labels);
+                let loss = &SparseCrossEntropy;
+                train_step(&mut model, &mut adam, loss, &x, targets, &mut buffers, None)
             })
         });
     }
@@ -59,10 +58,22 @@ fn training_epoch(c: &mut Criterion) {
         let options = FitOptions {
             epochs: 1,
             batch_size: size,
+            verbosity: Verbosity::Quiet,
             ..FitOptions::default()
         };
+        let loss = &SparseCrossEntropy;
         group.bench_function(BenchmarkId::from_parameter(size), |b| {
-            b.iter(|| fit(&mut model, &mut adam, &data.train, &options, |_| {}))
+            b.iter(|| {
+                fit(
+                    &mut model,
+                    &mut adam,
+                    loss,
+                    &data.train,
+                    None,
+                    &options,
+                    &mut [],
+                )
+            })
         });
     }
     group.finish();

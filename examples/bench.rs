@@ -14,8 +14,9 @@ use common::{cores, number, run_on_threads, say};
 use nn::Network;
 use nn::data::{MnistKind, load_mnist};
 use nn::gemm::FlushDenormals;
+use nn::loss::SparseCrossEntropy;
 use nn::optim::{Adam, AdamConfig};
-use nn::train::{FitOptions, evaluate, fit};
+use nn::train::{FitOptions, Verbosity, evaluate, fit};
 
 mod common;
 
@@ -103,12 +104,22 @@ fn run(args: &Args, threads: usize) -> nn::Result<()> {
         epochs: 1 + args.epochs,
         batch_size: args.batch_size,
         seed: 42,
-        shuffle: true,
+        verbosity: Verbosity::Quiet,
+        ..FitOptions::default()
     };
-    let history = fit(&mut model, &mut adam, &data.train, &options, |_| {})?;
+    let loss = &SparseCrossEntropy;
+    let history = fit(
+        &mut model,
+        &mut adam,
+        loss,
+        &data.train,
+        None,
+        &options,
+        &mut [],
+    )?;
     let timed: Vec<f64> = history.epochs[1..].iter().map(|e| e.seconds).collect();
     let epoch_seconds = median(timed);
-    let test = evaluate(&model, &data.test, 1000)?;
+    let test = evaluate(&model, loss, &data.test, 1000)?;
 
     let _flush = FlushDenormals::enable();
     let one = data.test.sample(0);
@@ -131,7 +142,7 @@ fn run(args: &Args, threads: usize) -> nn::Result<()> {
         cores(),
         args.batch_size,
         args.epochs,
-        100.0 * test.accuracy
+        100.0 * test.accuracy()
     );
     say!(
         "inference: batch 1 {:.2} us (median), batch 1000 {:.0} samples/s; {} parameters",
@@ -147,7 +158,7 @@ fn run(args: &Args, threads: usize) -> nn::Result<()> {
             args.batch_size,
             infer_b1 * 1e6,
             1000.0 / infer_b1000,
-            test.accuracy
+            test.accuracy()
         );
     }
     Ok(())

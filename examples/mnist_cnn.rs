@@ -4,8 +4,14 @@
 //!
 //! ```text
 //! cargo run --release --example mnist_cnn -- [--dataset mnist|fashion] [--epochs 6]
-//!     [--batch-size 32] [--seed 42] [--threads N] [--data-dir PATH] [--json]
+//!     [--batch-size 32] [--seed 42] [--threads N] [--data-dir PATH]
+//!     [--validation-split 0.1] [--patience 2] [--out target/examples/mnist_cnn] [--json]
 //! ```
+//!
+//! It holds out the last 10% of the training images for validation, stops
+//! after 2 epochs without a better validation loss (keeping the best
+//! weights), keeps the checkpoint of the best validation accuracy, and writes
+//! `history.csv` and `history.svg` under `--out`.
 
 use std::process::ExitCode;
 
@@ -20,5 +26,10 @@ nn::network! {
 }
 
 fn main() -> ExitCode {
-    training::main_with(6, Cnn::<f32>::new)
+    let defaults = training::Defaults {
+        epochs: 6,
+        validation_split: 0.1,
+        patience: 2,
+    };
+    training::main_with(defaults, Cnn::<f32>::new)
 }

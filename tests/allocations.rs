@@ -10,9 +10,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use nn::Network;
 use nn::gemm::FlushDenormals;
+use nn::loss::{SparseCrossEntropy, Targets};
 use nn::optim::{Adam, AdamConfig};
-use nn::rng::SeededRng;
-use nn::train::train_step;
+use nn::train::{StepBuffers, train_step};
 
 /// The system allocator, counting allocations and reallocations.
 struct Counting;
@@ -76,11 +76,17 @@ fn measure() {
     let labels: Vec<usize> = (0..batch).map(|i| i % 10).collect();
     let mut model = Mlp::<f32>::new(0);
     let mut adam = Adam::new(AdamConfig::keras()).unwrap();
-    let (mut cache, mut grads) = (MlpCache::default(), MlpGrads::default());
-    let mut rng = SeededRng::new(0);
+    let mut buffers = StepBuffers::new(0);
     let mut step = || {
+        let targets = Targets::Classes(&labels);
         train_step(
-            &mut model, &mut adam, &x, &labels, &mut cache, &mut grads, &mut rng,
+            &mut model,
+            &mut adam,
+            &SparseCrossEntropy,
+            &x,
+            targets,
+            &mut buffers,
+            None,
         )
     };
     step(); // sizes the buffers

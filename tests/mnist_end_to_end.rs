@@ -6,8 +6,9 @@
 //! except in CI (`CI=true`), where missing data fails it.
 
 use nn::data::{MnistKind, load_mnist};
+use nn::loss::SparseCrossEntropy;
 use nn::optim::{Adam, AdamConfig};
-use nn::train::{FitOptions, evaluate, fit, predict_classes};
+use nn::train::{FitOptions, Verbosity, evaluate, fit, predict_classes};
 
 nn::network! { Mlp: [784] => dense(128, relu) -> dense(10) }
 
@@ -27,16 +28,27 @@ fn one_epoch_of_the_tutorial_network_reaches_95_percent() {
         epochs: 1,
         batch_size: 32,
         seed: 42,
-        shuffle: true,
+        verbosity: Verbosity::Quiet,
+        ..FitOptions::default()
     };
-    let history = fit(&mut model, &mut adam, &data.train, &options, |_| {}).unwrap();
+    let loss = &SparseCrossEntropy;
+    let history = fit(
+        &mut model,
+        &mut adam,
+        loss,
+        &data.train,
+        None,
+        &options,
+        &mut [],
+    )
+    .unwrap();
     assert_eq!(history.epochs[0].samples, 60_000);
-    let test = evaluate(&model, &data.test, 1000).unwrap();
+    let test = evaluate(&model, loss, &data.test, 1000).unwrap();
     assert_eq!(test.samples, 10_000);
     assert!(
-        test.accuracy >= 0.95,
+        test.accuracy() >= 0.95,
         "test accuracy {:.4} after one epoch",
-        test.accuracy
+        test.accuracy()
     );
     assert!(
         test.loss < 0.2,
@@ -47,12 +59,12 @@ fn one_epoch_of_the_tutorial_network_reaches_95_percent() {
     let predicted = predict_classes(&model, data.test.features()).unwrap();
     let correct = predicted
         .iter()
-        .zip(data.test.labels())
+        .zip(data.test.labels().unwrap())
         .filter(|(p, l)| p == l)
         .count();
     assert_eq!(
         correct as f64 / 10_000.0,
-        test.accuracy,
+        test.accuracy(),
         "predict and evaluate disagree"
     );
 }

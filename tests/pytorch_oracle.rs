@@ -6,11 +6,10 @@ mod common;
 
 use common::{Case, case, fixture};
 use nn::layers::Layer;
-use nn::loss::SparseCrossEntropy;
+use nn::loss::{SparseCrossEntropy, Targets};
 use nn::optim::{Adam, AdamConfig, Momentum, Optimizer, RmsProp, Sgd};
-use nn::rng::SeededRng;
 use nn::testing::assert_close;
-use nn::train::train_step;
+use nn::train::{StepBuffers, train_step};
 use nn::{Cache, Element, Network, Params};
 
 nn::network! { ReluB4: [8] => dense(5, relu) -> dense(3) }
@@ -119,7 +118,7 @@ fn check_steps<E: Element, O: Optimizer<E, ReluB4<E>, ReluB4Grads<E>>>(
     let case = case(&fixture, name);
     let mut model = ReluB4::<E>::new(0);
     load(&mut model, &case, "_0");
-    let (mut cache, mut grads) = (ReluB4Cache::default(), ReluB4Grads::default());
+    let mut buffers = StepBuffers::new(0);
     let mut losses = Vec::new();
     for step in 0..5 {
         let x: Vec<E> = case
@@ -128,16 +127,17 @@ fn check_steps<E: Element, O: Optimizer<E, ReluB4<E>, ReluB4Grads<E>>>(
             .map(E::from_f64)
             .collect();
         let labels = case.labels(&format!("labels_{step}"));
-        let stats = train_step(
+        let targets = Targets::Classes(&labels);
+        let sum = train_step(
             &mut model,
             &mut optimizer,
+            &SparseCrossEntropy,
             &x,
-            &labels,
-            &mut cache,
-            &mut grads,
-            &mut SeededRng::new(0),
+            targets,
+            &mut buffers,
+            None,
         );
-        losses.push(stats.mean_loss());
+        losses.push(sum / labels.len() as f64);
     }
     let mut deviation = assert_close(
         &format!("{name} losses"),

@@ -1,116 +1,500 @@
 //! The training loop on small synthetic data: it learns, it is reproducible,
-//! and it rejects data or settings that do not fit the network.
+//! its callbacks, validation, schedules and clipping work, and it rejects data
+//! or settings that do not fit the network.
+
+use std::path::PathBuf;
 
 use ndarray::Array2;
+use nn::Params;
 use nn::data::Dataset;
-use nn::optim::{Adam, AdamConfig};
-use nn::train::{FitOptions, Progress, evaluate, fit, predict_proba};
+use nn::loss::{BinaryCrossEntropy, MeanSquaredError, SparseCrossEntropy};
+use nn::metrics::Metric;
+use nn::optim::{Adam, AdamConfig, Clip, Sgd};
+use nn::persist::load_weights;
+use nn::train::{
+    BatchReport, Callback, CsvLogger, EarlyStopping, EpochReport, FitOptions, History,
+    ModelCheckpoint, Schedule, Signal, TerminateOnNan, Verbosity, evaluate, fit, predict_proba,
+};
 
 nn::network! { Xor: [2] => dense(16, tanh) -> dense(2) }
+nn::network! { XorDropout: [2] => dense(32, tanh) -> dropout(0.2) -> dense(2) }
+nn::network! { XorLogit: [2] => dense(16, tanh) -> dense(1) }
+nn::network! { Line: [1] => dense(1) }
 
-/// XOR of the signs of two coordinates, 200 points.
-fn xor_data() -> Dataset {
+/// XOR of the signs of two coordinates: features and 0/1 labels.
+fn xor_points(count: usize) -> (Array2<f32>, Vec<usize>) {
     let mut rng = nn::rng::SeededRng::new(3);
     let mut features = Vec::new();
     let mut labels = Vec::new();
-    for _ in 0..200 {
+    for _ in 0..count {
         let (a, b) = (rng.uniform(-1.0, 1.0), rng.uniform(-1.0, 1.0));
         features.extend([a as f32, b as f32]);
         labels.push(usize::from((a > 0.0) != (b > 0.0)));
     }
-    Dataset::new(
-        Array2::from_shape_vec((200, 2), features).unwrap(),
+    (
+        Array2::from_shape_vec((count, 2), features).unwrap(),
         labels,
-        2,
     )
-    .unwrap()
 }
 
-fn train(seed: u64, epochs: usize) -> (Xor, nn::train::History) {
-    let mut model = Xor::<f32>::new(seed);
-    let config = AdamConfig {
-        learning_rate: 0.02,
-        ..AdamConfig::keras()
-    };
-    let mut adam = Adam::new(config).unwrap();
-    let options = FitOptions {
+fn xor_data() -> Dataset {
+    let (features, labels) = xor_points(200);
+    Dataset::new(features, labels, 2).unwrap()
+}
+
+fn quiet(epochs: usize, seed: u64) -> FitOptions {
+    FitOptions {
         epochs,
         batch_size: 16,
         seed,
-        shuffle: true,
+        metrics: vec![Metric::Accuracy],
+        verbosity: Verbosity::Quiet,
+        ..FitOptions::default()
+    }
+}
+
+fn adam(learning_rate: f64) -> Adam<XorGrads> {
+    let config = AdamConfig {
+        learning_rate,
+        ..AdamConfig::keras()
     };
-    let history = fit(&mut model, &mut adam, &xor_data(), &options, |_| {}).unwrap();
-    (model, history)
+    Adam::new(config).unwrap()
+}
+
+fn train(seed: u64, epochs: usize) -> (Xor, History) {
+    let mut model = Xor::<f32>::new(seed);
+    let options = quiet(epochs, seed);
+    let loss = &SparseCrossEntropy;
+    let history = fit(
+        &mut model,
+        &mut adam(0.02),
+        loss,
+        &xor_data(),
+        None,
+        &options,
+        &mut [],
+    );
+    (model, history.unwrap())
+}
+
+/// A scratch directory for one test.
+fn scratch(test: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("nn-training-{}-{test}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
 }
 
 #[test]
 fn learns_xor_and_is_reproducible_from_the_seed() {
     let (model, history) = train(7, 150);
-    let eval = evaluate(&model, &xor_data(), 64).unwrap();
-    assert!(eval.accuracy >= 0.95, "accuracy {}", eval.accuracy);
-    assert!(history.epochs.last().unwrap().loss < history.epochs[0].loss / 3.0);
+    let eval = evaluate(&model, &SparseCrossEntropy, &xor_data(), 64).unwrap();
+    assert!(eval.accuracy() >= 0.95, "accuracy {}", eval.accuracy());
+    let losses = history.series("loss");
+    assert!(losses[149] < losses[0] / 3.0);
     let (again, history_again) = train(7, 150);
     assert_eq!(model.dense0.weight(), again.dense0.weight());
-    let losses = |h: &nn::train::History| h.epochs.iter().map(|e| e.loss).collect::<Vec<_>>();
-    assert_eq!(losses(&history), losses(&history_again));
+    assert_eq!(losses, history_again.series("loss"));
 }
 
 #[test]
-fn progress_reports_every_batch_and_epoch() {
-    let mut model = Xor::<f32>::new(1);
-    let mut adam = Adam::new(AdamConfig::keras()).unwrap();
-    let options = FitOptions {
-        epochs: 2,
-        batch_size: 64,
-        ..FitOptions::default()
+fn one_seed_drives_shuffling_and_dropout_bit_for_bit() {
+    let run = |seed| {
+        let mut model = XorDropout::<f32>::new(seed);
+        let mut adam = Adam::new(AdamConfig::keras()).unwrap();
+        let options = quiet(5, seed);
+        fit(
+            &mut model,
+            &mut adam,
+            &SparseCrossEntropy,
+            &xor_data(),
+            None,
+            &options,
+            &mut [],
+        )
+        .unwrap();
+        (0..XorDropout::<f32>::TENSORS)
+            .flat_map(|i| model.tensor(i).to_vec())
+            .collect::<Vec<f32>>()
     };
-    let mut seen = Vec::new();
-    fit(&mut model, &mut adam, &xor_data(), &options, |event| {
-        seen.push(match event {
-            Progress::EpochStart { batches, .. } => format!("start {batches}"),
-            Progress::Batch { done, running, .. } => format!("batch {done} {}", running.samples),
-            Progress::Epoch(report) => format!("epoch {} {}", report.epoch, report.samples),
-        })
-    })
+    let first = run(11);
+    assert_eq!(first, run(11));
+    assert_ne!(first, run(12));
+}
+
+/// Records every event it sees, as a user callback would.
+#[derive(Default)]
+struct Recorder {
+    events: Vec<String>,
+}
+
+impl<N> Callback<N> for Recorder {
+    fn on_train_begin(&mut self, epochs: usize) -> nn::Result<()> {
+        self.events.push(format!("begin {epochs}"));
+        Ok(())
+    }
+    fn on_epoch_begin(&mut self, epoch: usize, batches: usize) -> nn::Result<()> {
+        self.events
+            .push(format!("epoch {epoch} of {batches} batches"));
+        Ok(())
+    }
+    fn on_batch_end(&mut self, batch: &BatchReport<'_>) -> nn::Result<Signal> {
+        self.events
+            .push(format!("batch {} {}", batch.done, batch.samples));
+        Ok(Signal::Continue)
+    }
+    fn on_epoch_end(&mut self, report: &EpochReport, _: &N) -> nn::Result<Signal> {
+        self.events
+            .push(format!("end {} {}", report.epoch, report.samples));
+        Ok(Signal::Continue)
+    }
+    fn on_train_end(&mut self, history: &History, _: &mut N) -> nn::Result<()> {
+        self.events.push(format!("done {}", history.epochs.len()));
+        Ok(())
+    }
+}
+
+#[test]
+fn user_callbacks_see_every_batch_and_epoch() {
+    let mut model = Xor::<f32>::new(1);
+    let options = FitOptions {
+        batch_size: 64,
+        ..quiet(2, 1)
+    };
+    let mut recorder = Recorder::default();
+    let loss = &SparseCrossEntropy;
+    fit(
+        &mut model,
+        &mut adam(1e-3),
+        loss,
+        &xor_data(),
+        None,
+        &options,
+        &mut [&mut recorder],
+    )
     .unwrap();
-    let one_epoch = [
-        "start 4",
+    let first_epoch = [
+        "begin 2",
+        "epoch 1 of 4 batches",
         "batch 1 64",
         "batch 2 128",
         "batch 3 192",
         "batch 4 200",
+        "end 1 200",
     ];
-    assert_eq!(seen[..5], one_epoch);
-    assert_eq!(seen[5], "epoch 1 200");
-    assert_eq!(seen.len(), 12);
+    assert_eq!(recorder.events[..7], first_epoch);
+    assert_eq!(recorder.events.len(), 14);
+    assert_eq!(recorder.events[13], "done 2");
+}
+
+#[test]
+fn validation_split_holds_out_the_last_samples_and_reports_them() {
+    let mut model = Xor::<f32>::new(2);
+    let options = FitOptions {
+        validation_split: Some(0.25),
+        metrics: vec![Metric::Accuracy, Metric::F1],
+        ..quiet(3, 2)
+    };
+    let loss = &SparseCrossEntropy;
+    let history = fit(
+        &mut model,
+        &mut adam(0.02),
+        loss,
+        &xor_data(),
+        None,
+        &options,
+        &mut [],
+    );
+    let last = history.unwrap().epochs.pop().unwrap();
+    assert_eq!(last.samples, 150);
+    let names: Vec<&str> = last.figures.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "loss",
+            "accuracy",
+            "f1",
+            "val_loss",
+            "val_accuracy",
+            "val_f1",
+            "learning_rate"
+        ]
+    );
+    let (_, held_out) = xor_data().split_last(0.25).unwrap();
+    let direct = evaluate(&model, loss, &held_out, 7).unwrap();
+    assert!((last.get("val_loss").unwrap() - direct.loss).abs() < 1e-9);
+    assert_eq!(last.get("val_accuracy"), Some(direct.accuracy()));
+}
+
+#[test]
+fn early_stopping_stops_and_restores_the_best_weights() {
+    // A learning rate far too high: the validation loss soon stops improving.
+    let mut model = Xor::<f32>::new(4);
+    let options = FitOptions {
+        validation_split: Some(0.3),
+        ..quiet(200, 4)
+    };
+    let mut stop = EarlyStopping::new("val_loss", 3).restore_best_weights();
+    let loss = &SparseCrossEntropy;
+    let history = fit(
+        &mut model,
+        &mut adam(0.5),
+        loss,
+        &xor_data(),
+        None,
+        &options,
+        &mut [&mut stop],
+    )
+    .unwrap();
+    let stopped = stop.stopped_epoch().expect("patience ran out");
+    assert!(history.epochs.len() == stopped && stopped < 200);
+    let (best_epoch, best_loss) = stop.best_epoch().unwrap();
+    assert_eq!(stopped, best_epoch + 3);
+    let val_losses = history.series("val_loss");
+    assert_eq!(
+        best_loss,
+        val_losses.iter().copied().fold(f64::INFINITY, f64::min)
+    );
+    let (_, held_out) = xor_data().split_last(0.3).unwrap();
+    let restored = evaluate(&model, loss, &held_out, 64).unwrap().loss;
+    assert!(
+        (restored - best_loss).abs() < 1e-9,
+        "{restored} vs {best_loss}"
+    );
+}
+
+#[test]
+fn checkpoints_keep_the_best_model_and_csv_logs_every_epoch() {
+    let dir = scratch("checkpoint");
+    let best_path = dir.join("best.safetensors");
+    let mut best = ModelCheckpoint::best(best_path.to_string_lossy(), "val_accuracy");
+    let mut every =
+        ModelCheckpoint::every_epoch(dir.join("epoch-{epoch}.safetensors").to_string_lossy());
+    let mut log = CsvLogger::new(dir.join("log.csv"));
+    let mut model = Xor::<f32>::new(5);
+    let options = FitOptions {
+        validation_split: Some(0.2),
+        ..quiet(6, 5)
+    };
+    let history = fit(
+        &mut model,
+        &mut adam(0.02),
+        &SparseCrossEntropy,
+        &xor_data(),
+        None,
+        &options,
+        &mut [&mut best, &mut every, &mut log],
+    )
+    .unwrap();
+    assert_eq!(every.saved().len(), 6);
+    assert!(dir.join("epoch-6.safetensors").exists());
+    // The best file holds the model of the first epoch with the top validation accuracy.
+    let accuracies = history.series("val_accuracy");
+    let top = accuracies.iter().copied().fold(f64::MIN, f64::max);
+    let best_epoch = accuracies.iter().position(|&a| a == top).unwrap() + 1;
+    let mut from_best = Xor::<f32>::new(0);
+    load_weights(&mut from_best, &best_path).unwrap();
+    let mut from_epoch = Xor::<f32>::new(0);
+    load_weights(
+        &mut from_epoch,
+        &dir.join(format!("epoch-{best_epoch}.safetensors")),
+    )
+    .unwrap();
+    assert_eq!(from_best.dense0.weight(), from_epoch.dense0.weight());
+    let csv = std::fs::read_to_string(dir.join("log.csv")).unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines[0],
+        "epoch,loss,accuracy,val_loss,val_accuracy,learning_rate,seconds"
+    );
+    assert_eq!(lines.len(), 7);
+    assert!(lines[6].starts_with("6,"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// y = 3x - 1 on [-1, 1).
+fn line_data() -> Dataset {
+    let x = Array2::from_shape_fn((64, 1), |(i, _)| i as f32 / 32.0 - 1.0);
+    let y = x.mapv(|v| 3.0 * v - 1.0);
+    Dataset::with_values(x, y).unwrap()
+}
+
+#[test]
+fn a_diverging_loss_stops_training_at_the_first_bad_batch() {
+    // Plain SGD with a learning rate far too high grows the weights geometrically.
+    let mut model = Line::<f32>::new(6);
+    let mut nan_stop = TerminateOnNan::default();
+    let history = fit(
+        &mut model,
+        &mut Sgd::new(10.0),
+        &MeanSquaredError,
+        &line_data(),
+        None,
+        &quiet(100, 6),
+        &mut [&mut nan_stop],
+    )
+    .unwrap();
+    let (epoch, batch) = nan_stop.stopped_at.expect("the loss diverged");
+    assert!(epoch < 100);
+    assert_eq!(history.epochs.len(), epoch);
+    let last = &history.epochs[epoch - 1];
+    assert_eq!(
+        last.samples,
+        (batch * 16).min(64),
+        "the epoch ends at the bad batch"
+    );
+    assert!(!last.loss().is_finite());
+}
+
+#[test]
+fn schedules_set_the_rate_each_epoch_and_clipping_bounds_the_steps() {
+    let mut model = Xor::<f32>::new(8);
+    let options = FitOptions {
+        schedule: Some(Schedule::Step {
+            every: 2,
+            factor: 0.5,
+        }),
+        clip: Some(Clip::Norm(0.1)),
+        ..quiet(5, 8)
+    };
+    let history = fit(
+        &mut model,
+        &mut Sgd::new(0.4),
+        &SparseCrossEntropy,
+        &xor_data(),
+        None,
+        &options,
+        &mut [],
+    )
+    .unwrap();
+    assert_eq!(history.series("learning_rate"), [0.4, 0.4, 0.2, 0.2, 0.1]);
+    // With every step's gradient norm at most 0.1, no weight moves more than
+    // lr * 0.1 per step: 13 steps per epoch, rates as above.
+    let moved = Xor::<f32>::new(8)
+        .dense0
+        .weight()
+        .iter()
+        .zip(model.dense0.weight())
+        .map(|(a, b)| (a - b).abs())
+        .fold(0.0f32, f32::max);
+    assert!(
+        f64::from(moved) <= 13.0 * 0.1 * (0.4 + 0.4 + 0.2 + 0.2 + 0.1) + 1e-6,
+        "{moved}"
+    );
+}
+
+#[test]
+fn regression_and_binary_targets_train_with_their_losses() {
+    let line = line_data();
+    let mut model = Line::<f32>::new(0);
+    let options = FitOptions {
+        metrics: vec![Metric::MeanAbsoluteError],
+        ..quiet(200, 0)
+    };
+    let mut sgd = Sgd::new(0.1);
+    let history = fit(
+        &mut model,
+        &mut sgd,
+        &MeanSquaredError,
+        &line,
+        None,
+        &options,
+        &mut [],
+    )
+    .unwrap();
+    assert!(history.epochs.last().unwrap().get("mae").unwrap() < 1e-3);
+    assert!((model.dense0.weight()[0] - 3.0).abs() < 1e-3);
+    assert!((model.dense0.bias()[0] + 1.0).abs() < 1e-3);
+
+    // XOR with one logit and binary cross-entropy on 0/1 targets.
+    let (features, labels) = xor_points(200);
+    let targets = Array2::from_shape_fn((200, 1), |(i, _)| labels[i] as f32);
+    let binary = Dataset::with_values(features, targets).unwrap();
+    let mut model = XorLogit::<f32>::new(1);
+    let mut adam = Adam::new(AdamConfig {
+        learning_rate: 0.02,
+        ..AdamConfig::keras()
+    })
+    .unwrap();
+    let bce = BinaryCrossEntropy { from_logits: true };
+    fit(
+        &mut model,
+        &mut adam,
+        &bce,
+        &binary,
+        None,
+        &quiet(150, 1),
+        &mut [],
+    )
+    .unwrap();
+    let eval = evaluate(&model, &bce, &binary, 64).unwrap();
+    assert!(eval.loss < 0.2, "loss {}", eval.loss);
 }
 
 #[test]
 fn settings_and_data_that_do_not_fit_are_errors() {
     let mut model = Xor::<f32>::new(1);
-    let mut adam = Adam::new(AdamConfig::keras()).unwrap();
+    let mut adam = adam(1e-3);
+    let loss = &SparseCrossEntropy;
+    let mut fit_with = |data: &Dataset, options: &FitOptions| {
+        fit(&mut model, &mut adam, loss, data, None, options, &mut []).map(|_| ())
+    };
     let zero_batch = FitOptions {
         batch_size: 0,
-        ..FitOptions::default()
+        ..quiet(1, 0)
     };
-    let err = fit(&mut model, &mut adam, &xor_data(), &zero_batch, |_| {}).unwrap_err();
+    let err = fit_with(&xor_data(), &zero_batch).unwrap_err();
     assert_eq!(
         err.to_string(),
         "invalid batch_size: expected at least 1, found 0"
     );
 
     let wide = Dataset::new(Array2::zeros((3, 5)), vec![0, 1, 0], 2).unwrap();
-    let err = fit(&mut model, &mut adam, &wide, &FitOptions::default(), |_| {}).unwrap_err();
+    let err = fit_with(&wide, &quiet(1, 0)).unwrap_err();
     assert!(
         err.to_string().contains("expected 2 features per sample"),
         "{err}"
     );
 
+    let values = Dataset::with_values(Array2::zeros((3, 2)), Array2::zeros((3, 2))).unwrap();
+    let err = fit_with(&values, &quiet(1, 0)).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("class labels for sparse_categorical_crossentropy"),
+        "{err}"
+    );
+
+    let split_all = FitOptions {
+        validation_split: Some(1.0),
+        ..quiet(1, 0)
+    };
+    let err = fit_with(&xor_data(), &split_all).unwrap_err();
+    assert!(
+        err.to_string().starts_with("invalid validation_split"),
+        "{err}"
+    );
+
+    let bad_clip = FitOptions {
+        clip: Some(Clip::Value(-1.0)),
+        ..quiet(1, 0)
+    };
+    assert!(
+        fit_with(&xor_data(), &bad_clip)
+            .unwrap_err()
+            .to_string()
+            .contains("clip value")
+    );
+
+    let huge = FitOptions {
+        batch_size: usize::MAX,
+        ..quiet(1, 0)
+    };
+    fit_with(&xor_data(), &huge).unwrap();
+
     let many_classes = Dataset::new(Array2::zeros((3, 2)), vec![0, 1, 4], 5).unwrap();
-    let err = evaluate(&model, &many_classes, 8).unwrap_err();
+    let err = evaluate(&Xor::<f32>::new(1), loss, &many_classes, 8).unwrap_err();
     assert!(err.to_string().contains("at most 2 classes"), "{err}");
 
-    let err = predict_proba(&model, Array2::zeros((1, 3)).view()).unwrap_err();
+    let err = predict_proba(&Xor::<f32>::new(1), Array2::zeros((1, 3)).view()).unwrap_err();
     assert!(err.to_string().contains("2 features per row"), "{err}");
 
     let err = Dataset::new(Array2::zeros((2, 2)), vec![0, 2], 2).unwrap_err();
@@ -126,19 +510,30 @@ fn settings_and_data_that_do_not_fit_are_errors() {
         err.to_string(),
         "invalid features: expected finite values, found NaN at feature 0 of sample 1"
     );
-    let huge = FitOptions {
-        batch_size: usize::MAX,
-        ..FitOptions::default()
-    };
-    let history = fit(&mut model, &mut adam, &xor_data(), &huge, |_| {}).unwrap();
-    assert_eq!(
-        history.epochs[0].samples, 200,
-        "one batch holds the whole data set"
-    );
-
     let err = Dataset::new(Array2::zeros((2, 2)), vec![0], 2).unwrap_err();
     assert!(
         err.to_string().contains("one label per sample (2)"),
         "{err}"
+    );
+}
+
+#[test]
+fn an_unknown_monitor_is_an_error_listing_the_figures() {
+    let mut model = Xor::<f32>::new(1);
+    let mut stop = EarlyStopping::new("val_acc", 2);
+    let err = fit(
+        &mut model,
+        &mut adam(1e-3),
+        &SparseCrossEntropy,
+        &xor_data(),
+        None,
+        &quiet(2, 0),
+        &mut [&mut stop],
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "invalid early-stopping monitor: expected one of the figures fit reports: `loss`, \
+         `accuracy`, `learning_rate`, found `val_acc`"
     );
 }

@@ -1,8 +1,9 @@
-//! Data sets: in-memory samples with integer labels, and loaders for files.
+//! Data sets: in-memory samples with class labels or target rows, and loaders for files.
 
 mod dataset;
 pub mod idx;
 pub mod mnist;
 
+pub(crate) use dataset::BatchTargets;
 pub use dataset::Dataset;
 pub use mnist::{MnistKind, MnistSplits, load_mnist};

@@ -2,6 +2,7 @@
 
 mod adagrad;
 mod adam;
+mod clip;
 #[doc(hidden)]
 pub mod kernel;
 mod momentum;
@@ -10,6 +11,7 @@ mod sgd;
 
 pub use adagrad::Adagrad;
 pub use adam::{Adam, AdamConfig, EpsilonStyle};
+pub use clip::Clip;
 pub use momentum::Momentum;
 pub use rmsprop::RmsProp;
 pub use sgd::Sgd;

@@ -2,259 +2,321 @@
 
 use std::time::Instant;
 
-use super::{check_batch_size, check_data, gather};
-use crate::data::Dataset;
+use super::callbacks::{BatchReport, Callback, ProgressLogger, Signal};
+use super::{EpochReport, FitOptions, History, Scheduler, check_batch_size, check_data, evaluate};
+use crate::data::{BatchTargets, Dataset};
 use crate::gemm::FlushDenormals;
-use crate::loss::{BatchStats, SparseCrossEntropy};
-use crate::optim::Optimizer;
+use crate::loss::{Loss, Targets};
+use crate::metrics::MetricTally;
+use crate::optim::{Clip, Optimizer};
 use crate::rng::SeededRng;
 use crate::shape::Shape;
 use crate::{Cache, Element, Network, Result};
 
-/// How to train.
+/// Mixed into the seed for the dropout stream (an arbitrary odd constant).
+const DROPOUT_STREAM: u64 = 0x9e37_79b9_7f4a_7c15;
+
+/// The buffers a training step reuses: the forward cache, the gradients and
+/// the random stream of dropout masks. After the first step at a batch size,
+/// steps allocate nothing.
 ///
 /// # Examples
 ///
 /// ```
-/// use nn_runtime::train::FitOptions;
-/// let options = FitOptions { epochs: 10, ..FitOptions::default() };
-/// assert_eq!(options.batch_size, 32); // Keras's default
+/// use nn_runtime::testing::Tiny;
+/// use nn_runtime::train::StepBuffers;
+/// let buffers = StepBuffers::<f32, Tiny>::new(7);
+/// # let _ = buffers;
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct FitOptions {
-    /// Passes over the data.
-    pub epochs: usize,
-    /// Samples per update; the last batch of an epoch may be smaller.
-    pub batch_size: usize,
-    /// Seeds the shuffles.
-    pub seed: u64,
-    /// Shuffle the samples before every epoch.
-    pub shuffle: bool,
+#[derive(Clone, Debug)]
+pub struct StepBuffers<E: Element, N: Network<E>> {
+    /// Activations of the last forward pass.
+    pub cache: N::Cache,
+    /// Gradients of the last backward pass.
+    pub grads: N::Grads,
+    /// Draws the dropout masks.
+    pub rng: SeededRng,
 }
 
-impl Default for FitOptions {
-    fn default() -> Self {
+impl<E: Element, N: Network<E>> StepBuffers<E, N> {
+    /// Empty buffers, dropout masks drawn from a stream derived from `seed`
+    /// (`fit` passes its own seed, so a model without dropout trains the same
+    /// whatever the stream).
+    pub fn new(seed: u64) -> Self {
         Self {
-            epochs: 1,
-            batch_size: 32,
-            seed: 0,
-            shuffle: true,
+            cache: N::Cache::default(),
+            grads: N::Grads::default(),
+            rng: SeededRng::new(seed ^ DROPOUT_STREAM),
         }
     }
 }
 
-/// Totals of one training epoch.
-///
-/// # Examples
-///
-/// ```
-/// let report = nn_runtime::train::EpochReport {
-///     epoch: 1, loss: 0.25, accuracy: 0.9, seconds: 2.0, samples: 60_000,
-/// };
-/// assert_eq!(report.samples_per_second(), 30_000.0);
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct EpochReport {
-    /// 1-based epoch number.
-    pub epoch: usize,
-    /// Mean training loss over the epoch's samples (before each batch's update).
-    pub loss: f64,
-    /// Training accuracy over the epoch's samples.
-    pub accuracy: f64,
-    /// Wall-clock seconds the epoch took.
-    pub seconds: f64,
-    /// Samples trained on.
-    pub samples: usize,
-}
-
-impl EpochReport {
-    /// Training throughput.
-    pub fn samples_per_second(&self) -> f64 {
-        self.samples as f64 / self.seconds.max(f64::MIN_POSITIVE)
-    }
-}
-
-/// What happened during `fit`, epoch by epoch.
-///
-/// # Examples
-///
-/// ```
-/// let history = nn_runtime::train::History::default();
-/// assert_eq!(history.train_seconds(), 0.0);
-/// ```
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct History {
-    /// One report per finished epoch.
-    pub epochs: Vec<EpochReport>,
-}
-
-impl History {
-    /// Seconds spent in all epochs together.
-    pub fn train_seconds(&self) -> f64 {
-        self.epochs.iter().fold(0.0, |total, e| total + e.seconds)
-    }
-}
-
-/// Sent to the progress callback of [`fit`].
-///
-/// # Examples
-///
-/// ```
-/// use nn_runtime::train::Progress;
-/// fn show(event: Progress<'_>) {
-///     if let Progress::Epoch(report) = event {
-///         println!("epoch {} loss {:.4}", report.epoch, report.loss);
-///     }
-/// }
-/// ```
-#[derive(Clone, Copy, Debug)]
-pub enum Progress<'a> {
-    /// An epoch starts.
-    EpochStart {
-        /// 1-based epoch number.
-        epoch: usize,
-        /// Batches it will run.
-        batches: usize,
-    },
-    /// A batch finished.
-    Batch {
-        /// 1-based epoch number.
-        epoch: usize,
-        /// Batches finished so far in this epoch.
-        done: usize,
-        /// Totals so far in this epoch.
-        running: &'a BatchStats,
-    },
-    /// An epoch finished.
-    Epoch(&'a EpochReport),
-}
-
-/// Mixed into the seed for the dropout stream (an arbitrary odd constant).
-const DROPOUT_STREAM: u64 = 0x9e37_79b9_7f4a_7c15;
-
-/// One update on one batch: forward, loss, backward, optimizer step.
-///
-/// The forward pass runs in training mode, with dropout masks drawn from
-/// `rng`. Returns the batch's loss and accuracy before the update. `cache` and
-/// `grads` are reused buffers: after the first call with a given batch size,
-/// a step allocates nothing. Hold a [`FlushDenormals`] guard around a loop of
-/// steps for full speed, as [`fit`] does.
+/// One update on one batch: forward in training mode, loss, backward,
+/// optional clipping, optimizer step. Returns the sum of the batch's
+/// per-sample losses before the update; the outputs stay in
+/// `buffers.cache`. Hold a [`FlushDenormals`] guard around a loop of steps for
+/// full speed, as [`fit`] does.
 ///
 /// # Panics
 ///
-/// When `x` is not `labels.len()` samples or a label is out of range.
+/// When `x` and `targets` do not hold the same number of samples, or the
+/// targets do not suit `loss` (see [`Loss::sum`]).
 ///
 /// # Examples
 ///
-/// See [`fit`], which calls it once per batch.
-pub fn train_step<E, N, O>(
+/// ```
+/// use nn_runtime::loss::{SparseCrossEntropy, Targets};
+/// use nn_runtime::optim::Sgd;
+/// use nn_runtime::testing::Tiny;
+/// use nn_runtime::train::{StepBuffers, train_step};
+/// use nn_runtime::Network;
+/// let mut model = Tiny::from_seed(0);
+/// let mut buffers = StepBuffers::new(0);
+/// let x = [1.0f32, 0.0, 0.0, 1.0];
+/// let loss = train_step(&mut model, &mut Sgd::new(0.1), &SparseCrossEntropy, &x,
+///                       Targets::Classes(&[0, 1]), &mut buffers, None);
+/// assert!(loss > 0.0);
+/// ```
+pub fn train_step<E, N, O, L>(
     model: &mut N,
     optimizer: &mut O,
+    loss: &L,
     x: &[E],
-    labels: &[usize],
-    cache: &mut N::Cache,
-    grads: &mut N::Grads,
-    rng: &mut SeededRng,
-) -> BatchStats
+    targets: Targets<'_, E>,
+    buffers: &mut StepBuffers<E, N>,
+    clip: Option<Clip>,
+) -> f64
 where
     E: Element,
     N: Network<E>,
     O: Optimizer<E, N, N::Grads>,
+    L: Loss,
 {
-    model.forward_train(x, cache, rng);
-    let (logits, grad) = cache.output_and_grad();
-    let stats =
-        SparseCrossEntropy::forward_backward(logits, labels, grad, <N::Output as Shape>::NUMEL);
-    model.backward(x, cache, grads);
-    optimizer.step(model, grads);
-    stats
+    model.forward_train(x, &mut buffers.cache, &mut buffers.rng);
+    let (outputs, grad) = buffers.cache.output_and_grad();
+    let sum = loss.sum(outputs, targets, <N::Output as Shape>::NUMEL, Some(grad));
+    model.backward(x, &mut buffers.cache, &mut buffers.grads);
+    if let Some(clip) = clip {
+        clip.apply(&mut buffers.grads);
+    }
+    optimizer.step(model, &buffers.grads);
+    sum
 }
 
-/// Trains `model` on `data` with sparse categorical cross-entropy from logits.
+/// Trains `model` on `data` with `loss`, as Keras's `fit` does: shuffled
+/// batches, the options' metrics on training and validation data, a
+/// learning-rate schedule, and `callbacks` after every batch and epoch.
 ///
-/// Calls `on_progress` at each epoch's start, after every batch and at each
-/// epoch's end; returns the per-epoch history. Subnormal floats are flushed to
-/// zero while it runs (see [`FlushDenormals`]).
+/// Validation data is `validation` when given, else the last
+/// `options.validation_split` of `data`. Progress is shown as
+/// `options.verbosity` asks. Subnormal floats are flushed to zero while it
+/// runs (see [`FlushDenormals`]). With one thread, the same seed gives the
+/// same weights bit for bit.
 ///
 /// # Errors
 ///
-/// [`crate::Error::InvalidArgument`] when the batch size is 0, the data is
-/// empty, or its features or classes do not fit the network.
+/// [`crate::Error::InvalidArgument`] when an option is out of range, the
+/// data is empty, does not fit the network or the loss; any error a callback
+/// or the schedule returns.
 ///
 /// # Examples
 ///
 /// ```
 /// use ndarray::array;
 /// use nn_runtime::data::Dataset;
+/// use nn_runtime::loss::SparseCrossEntropy;
+/// use nn_runtime::metrics::Metric;
 /// use nn_runtime::optim::{Adam, AdamConfig};
-/// use nn_runtime::train::{fit, FitOptions};
+/// use nn_runtime::train::{fit, FitOptions, Verbosity};
 /// # use nn_runtime::{testing::Tiny, Network};
 /// let data = Dataset::new(array![[0.0f32, 1.0], [1.0, 0.0]], vec![1, 0], 2)?;
 /// let mut model = Tiny::from_seed(1);
 /// let mut adam = Adam::new(AdamConfig::keras())?;
-/// let history = fit(&mut model, &mut adam, &data, &FitOptions::default(), |_| {})?;
-/// assert_eq!(history.epochs.len(), 1);
+/// let options = FitOptions {
+///     metrics: vec![Metric::Accuracy],
+///     verbosity: Verbosity::Quiet,
+///     ..FitOptions::default()
+/// };
+/// let history = fit(&mut model, &mut adam, &SparseCrossEntropy, &data, None, &options, &mut [])?;
+/// assert!(history.epochs[0].get("accuracy").is_some());
 /// # Ok::<(), nn_runtime::Error>(())
 /// ```
-pub fn fit<N, O>(
+pub fn fit<N, O, L>(
     model: &mut N,
     optimizer: &mut O,
+    loss: &L,
     data: &Dataset,
+    validation: Option<&Dataset>,
     options: &FitOptions,
-    mut on_progress: impl FnMut(Progress<'_>),
+    callbacks: &mut [&mut dyn Callback<N>],
 ) -> Result<History>
 where
     N: Network<f32>,
     O: Optimizer<f32, N, N::Grads>,
+    L: Loss,
 {
     check_batch_size(options.batch_size)?;
-    check_data::<N>(data)?;
-    let _flush = FlushDenormals::enable();
-    let mut order: Vec<usize> = (0..data.len()).collect();
-    let mut rng = SeededRng::new(options.seed);
-    // Dropout draws from its own stream, so adding it leaves the order of
-    // batches that the seed gives unchanged.
-    let mut dropout_rng = SeededRng::new(options.seed ^ DROPOUT_STREAM);
-    let mut cache = N::Cache::default();
-    let mut grads = N::Grads::default();
-    let largest_batch = options.batch_size.min(data.len());
-    let mut x = Vec::with_capacity(largest_batch * data.features_per_sample());
-    let mut labels = Vec::with_capacity(largest_batch);
-    let batches = data.len().div_ceil(options.batch_size);
-    let mut history = History::default();
-    for epoch in 1..=options.epochs {
-        if options.shuffle {
-            rng.shuffle(&mut order);
+    if let Some(clip) = options.clip {
+        clip.validate()?;
+    }
+    let split;
+    let (train, validation) = match (validation, options.validation_split) {
+        (Some(validation), _) => (data, Some(validation)),
+        (None, Some(fraction)) => {
+            split = data.split_last(fraction)?;
+            (&split.0, Some(&split.1))
         }
-        on_progress(Progress::EpochStart { epoch, batches });
+        (None, None) => (data, None),
+    };
+    check_data::<N>(train, loss)?;
+    if let Some(validation) = validation {
+        check_data::<N>(validation, loss)?;
+    }
+    let mut scheduler = options
+        .schedule
+        .clone()
+        .map(|schedule| Scheduler::new(schedule, optimizer.learning_rate()))
+        .transpose()?;
+    let mut progress = ProgressLogger::new(options.verbosity);
+    let _flush = FlushDenormals::enable();
+    let mut run = Run {
+        order: (0..train.len()).collect(),
+        shuffle_rng: SeededRng::new(options.seed),
+        buffers: StepBuffers::new(options.seed),
+        x: Vec::new(),
+        targets: BatchTargets::default(),
+    };
+    let batches = train.len().div_ceil(options.batch_size);
+    let mut history = History::default();
+    for_each_callback(&mut progress, callbacks, |c| {
+        c.on_train_begin(options.epochs)
+    })?;
+    for epoch in 1..=options.epochs {
+        if let Some(scheduler) = &mut scheduler {
+            let rate = scheduler.rate(epoch - 1, history.epochs.last())?;
+            optimizer.set_learning_rate(rate)?;
+        }
+        for_each_callback(&mut progress, callbacks, |c| {
+            c.on_epoch_begin(epoch, batches)
+        })?;
         let start = Instant::now();
-        let mut running = BatchStats::default();
-        for (done, indices) in order.chunks(options.batch_size).enumerate() {
-            gather(data, indices, &mut x, &mut labels);
-            running.add(train_step(
+        let (mut loss_sum, mut tally) = (0.0, MetricTally::new(<N::Output as Shape>::NUMEL));
+        let mut stop = false;
+        let mut samples = 0;
+        for (done, indices) in run.batches(train, options) {
+            train.gather(&indices, &mut run.x, &mut run.targets);
+            let targets = run.targets.targets();
+            loss_sum += train_step(
                 model,
                 optimizer,
-                &x,
-                &labels,
-                &mut cache,
-                &mut grads,
-                &mut dropout_rng,
-            ));
-            on_progress(Progress::Batch {
+                loss,
+                &run.x,
+                targets,
+                &mut run.buffers,
+                options.clip,
+            );
+            let (outputs, _) = run.buffers.cache.output_and_grad();
+            tally.record(outputs, targets, <N::Output as Shape>::NUMEL);
+            samples += indices.len();
+            let report = BatchReport {
                 epoch,
-                done: done + 1,
-                running: &running,
-            });
+                done,
+                batches,
+                samples,
+                loss: loss_sum / samples as f64,
+                tally: &tally,
+                metrics: &options.metrics,
+            };
+            if for_each_signal(&mut progress, callbacks, |c| c.on_batch_end(&report))? {
+                stop = true;
+                break;
+            }
         }
+        let seconds = start.elapsed().as_secs_f64();
+        let mut figures = vec![("loss".to_owned(), loss_sum / samples.max(1) as f64)];
+        figures.extend(named(&options.metrics, &tally, ""));
+        if let Some(validation) = validation {
+            let evaluation = evaluate(model, loss, validation, options.batch_size)?;
+            figures.push(("val_loss".to_owned(), evaluation.loss));
+            figures.extend(named(&options.metrics, &evaluation.tally, "val_"));
+        }
+        figures.push(("learning_rate".to_owned(), optimizer.learning_rate()));
         let report = EpochReport {
             epoch,
-            loss: running.mean_loss(),
-            accuracy: running.accuracy(),
-            seconds: start.elapsed().as_secs_f64(),
-            samples: running.samples,
+            figures,
+            seconds,
+            samples,
         };
-        on_progress(Progress::Epoch(&report));
+        stop |= for_each_signal(&mut progress, callbacks, |c| c.on_epoch_end(&report, model))?;
         history.epochs.push(report);
+        if stop {
+            break;
+        }
+    }
+    for callback in callbacks.iter_mut() {
+        callback.on_train_end(&history, model)?;
     }
     Ok(history)
+}
+
+/// The per-run state of [`fit`]: sample order and reused batch buffers.
+struct Run<N: Network<f32>> {
+    order: Vec<usize>,
+    shuffle_rng: SeededRng,
+    buffers: StepBuffers<f32, N>,
+    x: Vec<f32>,
+    targets: BatchTargets,
+}
+
+impl<N: Network<f32>> Run<N> {
+    /// Shuffles (if asked) and returns the epoch's batches of sample indices,
+    /// numbered from 1.
+    fn batches(&mut self, train: &Dataset, options: &FitOptions) -> Vec<(usize, Vec<usize>)> {
+        debug_assert_eq!(self.order.len(), train.len());
+        if options.shuffle {
+            self.shuffle_rng.shuffle(&mut self.order);
+        }
+        self.order
+            .chunks(options.batch_size)
+            .enumerate()
+            .map(|(i, chunk)| (i + 1, chunk.to_vec()))
+            .collect()
+    }
+}
+
+/// `(prefix + name, value)` for each metric the tally can give.
+fn named<'a>(
+    metrics: &'a [crate::metrics::Metric],
+    tally: &'a MetricTally,
+    prefix: &'a str,
+) -> impl Iterator<Item = (String, f64)> + 'a {
+    metrics.iter().filter_map(move |m| {
+        tally
+            .value(*m)
+            .map(|v| (format!("{prefix}{}", m.name()), v))
+    })
+}
+
+/// Runs `event` on the progress logger, then on every callback.
+fn for_each_callback<N>(
+    progress: &mut ProgressLogger,
+    callbacks: &mut [&mut dyn Callback<N>],
+    mut event: impl FnMut(&mut dyn Callback<N>) -> Result<()>,
+) -> Result<()> {
+    event(progress)?;
+    callbacks.iter_mut().try_for_each(|c| event(&mut **c))
+}
+
+/// Runs `event` on the progress logger and every callback (all of them, even
+/// after one asks to stop); whether any asked to stop.
+fn for_each_signal<N>(
+    progress: &mut ProgressLogger,
+    callbacks: &mut [&mut dyn Callback<N>],
+    mut event: impl FnMut(&mut dyn Callback<N>) -> Result<Signal>,
+) -> Result<bool> {
+    let mut stop = event(progress)? == Signal::Stop;
+    for callback in callbacks.iter_mut() {
+        stop |= event(&mut **callback)? == Signal::Stop;
+    }
+    Ok(stop)
 }

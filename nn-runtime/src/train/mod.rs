@@ -1,46 +1,79 @@
-//! Training and inference loops: `fit`, `evaluate`, `predict`.
+//! Training and inference: `fit` with callbacks and schedules, `evaluate`,
+//! `predict`.
 
+mod callbacks;
 mod evaluate;
 mod fit;
+mod history;
+mod options;
+mod plot;
 mod predict;
+mod schedule;
 
+pub use callbacks::{
+    BatchReport, Callback, CsvLogger, EarlyStopping, ModelCheckpoint, ProgressLogger, Signal,
+    TerminateOnNan, Verbosity,
+};
 pub use evaluate::{Evaluation, evaluate};
-pub use fit::{EpochReport, FitOptions, History, Progress, fit, train_step};
+pub use fit::{StepBuffers, fit, train_step};
+pub use history::{EpochReport, History};
+pub use options::FitOptions;
+pub use plot::history_svg;
 pub use predict::{predict_classes, predict_proba};
+pub use schedule::{Schedule, Scheduler};
 
 use crate::data::Dataset;
+use crate::loss::{Loss, TargetKind};
 use crate::shape::Shape;
 use crate::{Error, Network, Result};
 
-/// Checks that `data` fits `N`: features per sample and class count.
-fn check_data<N: Network<f32>>(data: &Dataset) -> Result<()> {
+/// Checks that `data` fits `N` and `loss`: features per sample, and targets
+/// of a kind the loss reads, as many classes or values as the network outputs.
+fn check_data<N: Network<f32>>(data: &Dataset, loss: &impl Loss) -> Result<()> {
     let (inputs, outputs) = (<N::Input as Shape>::NUMEL, <N::Output as Shape>::NUMEL);
+    let invalid = |expected: String, found: String| Error::InvalidArgument {
+        name: "data",
+        expected,
+        found,
+    };
     if data.features_per_sample() != inputs {
-        return Err(Error::InvalidArgument {
-            name: "data",
-            expected: format!("{inputs} features per sample (the network's input)"),
-            found: format!("{} features per sample", data.features_per_sample()),
-        });
-    }
-    if data.classes() > outputs {
-        return Err(Error::InvalidArgument {
-            name: "data",
-            expected: format!(
-                "at most {outputs} {} (one per network output; a single sigmoid output \
-                 needs binary cross-entropy, which fit does not offer yet)",
-                if outputs == 1 { "class" } else { "classes" }
-            ),
-            found: format!("{} classes", data.classes()),
-        });
+        return Err(invalid(
+            format!("{inputs} features per sample (the network's input)"),
+            format!("{} features per sample", data.features_per_sample()),
+        ));
     }
     if data.is_empty() {
-        return Err(Error::InvalidArgument {
-            name: "data",
-            expected: "at least one sample".to_owned(),
-            found: "an empty data set".to_owned(),
-        });
+        return Err(invalid(
+            "at least one sample".to_owned(),
+            "an empty data set".to_owned(),
+        ));
     }
-    Ok(())
+    match (data.classes(), data.target_width()) {
+        (Some(_), _) if !loss.accepts(TargetKind::Classes) => Err(invalid(
+            format!(
+                "a row of {outputs} target values per sample for {}",
+                loss.name()
+            ),
+            "class labels".to_owned(),
+        )),
+        (Some(classes), _) if classes > outputs => Err(invalid(
+            format!(
+                "at most {outputs} {} (one per network output; a single sigmoid output \
+                 trains on 0/1 target values with binary cross-entropy)",
+                if outputs == 1 { "class" } else { "classes" }
+            ),
+            format!("{classes} classes"),
+        )),
+        (None, _) if !loss.accepts(TargetKind::Values) => Err(invalid(
+            format!("class labels for {}", loss.name()),
+            "rows of target values".to_owned(),
+        )),
+        (None, Some(width)) if width != outputs => Err(invalid(
+            format!("{outputs} target values per sample (the network's output)"),
+            format!("{width}"),
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// Checks a batch size is at least 1.
@@ -53,14 +86,4 @@ fn check_batch_size(batch_size: usize) -> Result<()> {
         });
     }
     Ok(())
-}
-
-/// Copies the samples `indices` of `data` into `x` and their labels into `labels`.
-fn gather(data: &Dataset, indices: &[usize], x: &mut Vec<f32>, labels: &mut Vec<usize>) {
-    x.clear();
-    labels.clear();
-    for &i in indices {
-        x.extend_from_slice(data.sample(i));
-        labels.push(data.labels()[i]);
-    }
 }

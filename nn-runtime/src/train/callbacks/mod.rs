@@ -1,0 +1,147 @@
+//! Hooks into `fit`: early stopping, checkpoints, CSV logs, stopping on NaN,
+//! progress display, and any user-defined [`Callback`].
+
+mod checkpoint;
+mod csv_logger;
+mod early_stopping;
+mod progress;
+mod terminate_on_nan;
+
+pub use checkpoint::ModelCheckpoint;
+pub use csv_logger::CsvLogger;
+pub use early_stopping::EarlyStopping;
+pub use progress::{ProgressLogger, Verbosity};
+pub use terminate_on_nan::TerminateOnNan;
+
+use super::{EpochReport, History};
+use crate::Result;
+use crate::metrics::{Metric, MetricTally};
+
+/// Whether training goes on after a callback has run.
+///
+/// # Examples
+///
+/// ```
+/// use nn_runtime::train::Signal;
+/// assert_ne!(Signal::Stop, Signal::Continue);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Signal {
+    /// Keep training.
+    Continue,
+    /// Finish this epoch's report and stop.
+    Stop,
+}
+
+/// Where an epoch stands after a batch.
+///
+/// # Examples
+///
+/// ```
+/// use nn_runtime::metrics::{Metric, MetricTally};
+/// use nn_runtime::train::BatchReport;
+/// let tally = MetricTally::new(2);
+/// let report = BatchReport {
+///     epoch: 1, done: 3, batches: 10, samples: 96, loss: 0.5, tally: &tally, metrics: &[Metric::Accuracy],
+/// };
+/// assert_eq!(report.figures(), vec![("loss".to_owned(), 0.5)]); // nothing tallied yet
+/// ```
+#[derive(Clone, Copy, Debug)]
+pub struct BatchReport<'a> {
+    /// 1-based epoch number.
+    pub epoch: usize,
+    /// Batches finished so far in this epoch.
+    pub done: usize,
+    /// Batches in the epoch.
+    pub batches: usize,
+    /// Samples trained on so far in this epoch.
+    pub samples: usize,
+    /// Mean loss per sample so far in this epoch (`NaN` once a batch diverged).
+    pub loss: f64,
+    /// Metric totals so far in this epoch.
+    pub tally: &'a MetricTally,
+    /// The metrics `fit` reports.
+    pub metrics: &'a [Metric],
+}
+
+impl BatchReport<'_> {
+    /// The running loss and metrics, by name.
+    pub fn figures(&self) -> Vec<(String, f64)> {
+        let metrics = self
+            .metrics
+            .iter()
+            .filter_map(|m| self.tally.value(*m).map(|v| (m.name(), v)));
+        std::iter::once(("loss".to_owned(), self.loss))
+            .chain(metrics)
+            .collect()
+    }
+}
+
+/// Code run by `fit` at fixed points of training; every method has a default
+/// that does nothing, so a callback implements only what it needs. An error
+/// from a callback ends `fit` with that error.
+///
+/// # Examples
+///
+/// ```
+/// use nn_runtime::train::{Callback, EpochReport, Signal};
+/// /// Stops as soon as training accuracy reaches a target.
+/// struct GoodEnough(f64);
+/// impl<N> Callback<N> for GoodEnough {
+///     fn on_epoch_end(&mut self, report: &EpochReport, _model: &N) -> nn_runtime::Result<Signal> {
+///         let reached = report.get("accuracy").is_some_and(|a| a >= self.0);
+///         Ok(if reached { Signal::Stop } else { Signal::Continue })
+///     }
+/// }
+/// ```
+pub trait Callback<N> {
+    /// Training is about to start.
+    ///
+    /// # Errors
+    ///
+    /// Any error ends `fit` with it.
+    fn on_train_begin(&mut self, epochs: usize) -> Result<()> {
+        let _ = epochs;
+        Ok(())
+    }
+
+    /// An epoch of `batches` batches starts.
+    ///
+    /// # Errors
+    ///
+    /// Any error ends `fit` with it.
+    fn on_epoch_begin(&mut self, epoch: usize, batches: usize) -> Result<()> {
+        let _ = (epoch, batches);
+        Ok(())
+    }
+
+    /// A batch has been trained on.
+    ///
+    /// # Errors
+    ///
+    /// Any error ends `fit` with it.
+    fn on_batch_end(&mut self, batch: &BatchReport<'_>) -> Result<Signal> {
+        let _ = batch;
+        Ok(Signal::Continue)
+    }
+
+    /// An epoch has finished, validation included; `model` holds its weights.
+    ///
+    /// # Errors
+    ///
+    /// Any error ends `fit` with it.
+    fn on_epoch_end(&mut self, report: &EpochReport, model: &N) -> Result<Signal> {
+        let _ = (report, model);
+        Ok(Signal::Continue)
+    }
+
+    /// Training has ended, normally or stopped; the callback may change the model.
+    ///
+    /// # Errors
+    ///
+    /// Any error ends `fit` with it.
+    fn on_train_end(&mut self, history: &History, model: &mut N) -> Result<()> {
+        let _ = (history, model);
+        Ok(())
+    }
+}

@@ -1,0 +1,59 @@
+//! The settings of `fit`.
+
+use super::{Schedule, Verbosity};
+use crate::metrics::Metric;
+use crate::optim::Clip;
+
+/// How to train: Keras's `fit` arguments, with clipping and a schedule.
+///
+/// # Examples
+///
+/// ```
+/// use nn_runtime::metrics::Metric;
+/// use nn_runtime::train::FitOptions;
+/// let options = FitOptions {
+///     epochs: 10,
+///     validation_split: Some(0.1),
+///     metrics: vec![Metric::Accuracy],
+///     ..FitOptions::default()
+/// };
+/// assert_eq!(options.batch_size, 32); // Keras's default
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct FitOptions {
+    /// Passes over the data.
+    pub epochs: usize,
+    /// Samples per update; the last batch of an epoch may be smaller.
+    pub batch_size: usize,
+    /// Seeds the shuffles and the dropout masks.
+    pub seed: u64,
+    /// Shuffle the samples before every epoch.
+    pub shuffle: bool,
+    /// Hold out this last fraction of the data (before shuffling, as Keras)
+    /// for validation, unless validation data is passed to `fit`.
+    pub validation_split: Option<f64>,
+    /// Figures reported besides the loss, on training and validation data.
+    pub metrics: Vec<Metric>,
+    /// Bound on the gradients before each update.
+    pub clip: Option<Clip>,
+    /// How the learning rate moves from epoch to epoch.
+    pub schedule: Option<Schedule>,
+    /// What `fit` prints.
+    pub verbosity: Verbosity,
+}
+
+impl Default for FitOptions {
+    fn default() -> Self {
+        Self {
+            epochs: 1,
+            batch_size: 32,
+            seed: 0,
+            shuffle: true,
+            validation_split: None,
+            metrics: Vec::new(),
+            clip: None,
+            schedule: None,
+            verbosity: Verbosity::Auto,
+        }
+    }
+}
