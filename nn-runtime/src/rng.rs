@@ -38,6 +38,25 @@ impl SeededRng {
         }
     }
 
+    /// The generator's whole state, to save in a checkpoint.
+    ///
+    /// ```
+    /// use nn_runtime::rng::SeededRng;
+    /// let mut a = SeededRng::new(3);
+    /// a.next_u64();
+    /// let mut b = SeededRng::from_state(a.state()).unwrap();
+    /// assert_eq!(a.next_u64(), b.next_u64());
+    /// ```
+    pub fn state(&self) -> [u64; 4] {
+        self.state
+    }
+
+    /// A generator continuing from a saved [`state`](Self::state); `None`
+    /// for the all-zero state, which no generator can reach.
+    pub fn from_state(state: [u64; 4]) -> Option<Self> {
+        (state != [0; 4]).then_some(Self { state })
+    }
+
     /// The next 64 random bits.
     pub fn next_u64(&mut self) -> u64 {
         let s = &mut self.state;

@@ -1,7 +1,8 @@
 //! Adagrad as `torch.optim.Adagrad` computes it (without `lr_decay`; use a
 //! learning-rate schedule instead).
 
-use super::{Optimizer, check_learning_rate, expect_matching, require};
+use super::state::{named, restore_named};
+use super::{Optimizer, OptimizerState, check_learning_rate, expect_matching, require};
 use crate::{Element, Params, Result};
 
 /// `s += g^2`, then `p -= lr * g / (sqrt(s) + eps)`; the sum of squares `s`
@@ -28,7 +29,7 @@ pub struct Adagrad<G> {
     initial_accumulator: f64,
     epsilon: f64,
     square_sum: G,
-    started: bool,
+    steps: u64,
 }
 
 impl<G: Default> Adagrad<G> {
@@ -57,7 +58,7 @@ impl<G: Default> Adagrad<G> {
             initial_accumulator,
             epsilon,
             square_sum: G::default(),
-            started: false,
+            steps: 0,
         })
     }
 }
@@ -70,7 +71,7 @@ impl<E: Element, P: Params<E>, G: Params<E>> Optimizer<E, P, G> for Adagrad<G> {
         for index in 0..P::TENSORS {
             expect_matching(params, grads, index);
             let sums = self.square_sum.tensor_mut(index);
-            if !self.started {
+            if self.steps == 0 {
                 sums.fill(initial);
             }
             let values = params.tensor_mut(index).iter_mut().zip(grads.tensor(index));
@@ -79,7 +80,7 @@ impl<E: Element, P: Params<E>, G: Params<E>> Optimizer<E, P, G> for Adagrad<G> {
                 *p -= lr * g / (s.sqrt() + eps);
             }
         }
-        self.started = true;
+        self.steps += 1;
     }
 
     fn learning_rate(&self) -> f64 {
@@ -89,6 +90,19 @@ impl<E: Element, P: Params<E>, G: Params<E>> Optimizer<E, P, G> for Adagrad<G> {
     fn set_learning_rate(&mut self, learning_rate: f64) -> Result<()> {
         check_learning_rate(learning_rate)?;
         self.learning_rate = learning_rate;
+        Ok(())
+    }
+
+    fn state(&self) -> OptimizerState<E> {
+        OptimizerState {
+            steps: self.steps,
+            tensors: named("square_sum", &self.square_sum),
+        }
+    }
+
+    fn restore(&mut self, state: &OptimizerState<E>) -> Result<()> {
+        restore_named(&mut [("square_sum", &mut self.square_sum)], state)?;
+        self.steps = state.steps;
         Ok(())
     }
 }

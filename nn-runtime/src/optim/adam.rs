@@ -2,7 +2,8 @@
 //! AdamW (Loshchilov & Hutter): Adam with decoupled weight decay.
 
 use super::kernel::AdamStep;
-use super::{Optimizer, check_learning_rate, expect_matching};
+use super::state::{named, restore_named};
+use super::{Optimizer, OptimizerState, check_learning_rate, expect_matching};
 use crate::{Element, Error, Params, Result};
 
 /// Where epsilon enters the update; the two frameworks differ slightly.
@@ -253,6 +254,21 @@ impl<E: Element, P: Params<E>, G: Params<E>> Optimizer<E, P, G> for Adam<G> {
     fn set_learning_rate(&mut self, learning_rate: f64) -> Result<()> {
         check_learning_rate(learning_rate)?;
         self.config.learning_rate = learning_rate;
+        Ok(())
+    }
+
+    fn state(&self) -> OptimizerState<E> {
+        let mut tensors = named("m", &self.m);
+        tensors.extend(named("v", &self.v));
+        OptimizerState {
+            steps: self.steps,
+            tensors,
+        }
+    }
+
+    fn restore(&mut self, state: &OptimizerState<E>) -> Result<()> {
+        restore_named(&mut [("m", &mut self.m), ("v", &mut self.v)], state)?;
+        self.steps = state.steps;
         Ok(())
     }
 }

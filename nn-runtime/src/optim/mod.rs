@@ -8,6 +8,7 @@ pub mod kernel;
 mod momentum;
 mod rmsprop;
 mod sgd;
+mod state;
 
 pub use adagrad::Adagrad;
 pub use adam::{Adam, AdamConfig, EpsilonStyle};
@@ -15,6 +16,7 @@ pub use clip::Clip;
 pub use momentum::Momentum;
 pub use rmsprop::RmsProp;
 pub use sgd::Sgd;
+pub use state::OptimizerState;
 
 use crate::{Element, Error, Params, Result};
 
@@ -44,6 +46,18 @@ pub trait Optimizer<E: Element, P: Params<E>, G: Params<E>> {
     ///
     /// [`Error::InvalidArgument`] unless `learning_rate` is positive and finite.
     fn set_learning_rate(&mut self, learning_rate: f64) -> Result<()>;
+
+    /// Everything the optimizer has accumulated, for a checkpoint.
+    fn state(&self) -> OptimizerState<E>;
+
+    /// Continues from a saved [`state`](Self::state) of the same kind of
+    /// optimizer on the same model; on error nothing changes.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidArgument`] naming a tensor the state lacks or has
+    /// with another length.
+    fn restore(&mut self, state: &OptimizerState<E>) -> Result<()>;
 }
 
 /// Checks a learning rate is positive and finite.

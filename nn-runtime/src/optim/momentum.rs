@@ -1,6 +1,7 @@
 //! SGD with momentum, classical or Nesterov, as `torch.optim.SGD` computes it.
 
-use super::{Optimizer, check_learning_rate, expect_matching, require};
+use super::state::{named, restore_named};
+use super::{Optimizer, OptimizerState, check_learning_rate, expect_matching, require};
 use crate::{Element, Params, Result};
 
 /// `v = momentum * v + g`, then `p -= lr * v`, or with Nesterov
@@ -77,6 +78,17 @@ impl<E: Element, P: Params<E>, G: Params<E>> Optimizer<E, P, G> for Momentum<G> 
         check_learning_rate(learning_rate)?;
         self.learning_rate = learning_rate;
         Ok(())
+    }
+
+    fn state(&self) -> OptimizerState<E> {
+        OptimizerState {
+            steps: 0,
+            tensors: named("velocity", &self.velocity),
+        }
+    }
+
+    fn restore(&mut self, state: &OptimizerState<E>) -> Result<()> {
+        restore_named(&mut [("velocity", &mut self.velocity)], state)
     }
 }
 

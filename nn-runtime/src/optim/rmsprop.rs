@@ -1,6 +1,7 @@
 //! RMSprop as `torch.optim.RMSprop` computes it (no momentum, not centred).
 
-use super::{Optimizer, check_learning_rate, expect_matching, require};
+use super::state::{named, restore_named};
+use super::{Optimizer, OptimizerState, check_learning_rate, expect_matching, require};
 use crate::{Element, Params, Result};
 
 /// `v = alpha * v + (1 - alpha) * g^2`, then `p -= lr * g / (sqrt(v) + eps)`;
@@ -83,6 +84,17 @@ impl<E: Element, P: Params<E>, G: Params<E>> Optimizer<E, P, G> for RmsProp<G> {
         check_learning_rate(learning_rate)?;
         self.learning_rate = learning_rate;
         Ok(())
+    }
+
+    fn state(&self) -> OptimizerState<E> {
+        OptimizerState {
+            steps: 0,
+            tensors: named("square_average", &self.square_average),
+        }
+    }
+
+    fn restore(&mut self, state: &OptimizerState<E>) -> Result<()> {
+        restore_named(&mut [("square_average", &mut self.square_average)], state)
     }
 }
 

@@ -1,6 +1,6 @@
 //! Plain stochastic gradient descent.
 
-use super::{Optimizer, check_learning_rate, expect_matching};
+use super::{Optimizer, OptimizerState, check_learning_rate, expect_matching};
 use crate::{Element, Params, Result};
 
 /// `p -= lr * g`.
@@ -48,6 +48,14 @@ impl<E: Element, P: Params<E>, G: Params<E>> Optimizer<E, P, G> for Sgd {
     fn set_learning_rate(&mut self, learning_rate: f64) -> Result<()> {
         check_learning_rate(learning_rate)?;
         self.learning_rate = learning_rate;
+        Ok(())
+    }
+
+    fn state(&self) -> OptimizerState<E> {
+        OptimizerState::default()
+    }
+
+    fn restore(&mut self, _state: &OptimizerState<E>) -> Result<()> {
         Ok(())
     }
 }

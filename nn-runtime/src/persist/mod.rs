@@ -21,6 +21,8 @@
 //! `safetensors.torch.load_file` and any other safetensors reader.
 
 mod atomic;
+pub(crate) mod checkpoint;
+mod tensors;
 mod weights;
 
 pub use atomic::write_atomically;

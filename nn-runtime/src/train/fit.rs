@@ -1,14 +1,16 @@
 //! The training loop.
 
+use std::path::Path;
 use std::time::Instant;
 
-use super::callbacks::{BatchReport, Callback, ProgressLogger, Signal};
+use super::callbacks::{BatchReport, Callback, ProgressLogger, Signal, Verbosity};
 use super::{EpochReport, FitOptions, History, Scheduler, check_batch_size, check_data, evaluate};
 use crate::data::{BatchTargets, Dataset};
 use crate::gemm::FlushDenormals;
 use crate::loss::{Loss, Targets};
 use crate::metrics::MetricTally;
 use crate::optim::{Clip, Optimizer};
+use crate::persist::checkpoint::{TrainingState, load_checkpoint, save_checkpoint};
 use crate::rng::SeededRng;
 use crate::shape::Shape;
 use crate::{Cache, Element, Network, Result};
@@ -188,10 +190,21 @@ where
     };
     let batches = train.len().div_ceil(options.batch_size);
     let mut history = History::default();
+    if let Some(path) = options.backup.as_deref().filter(|p| p.exists()) {
+        history = resume(path, model, optimizer, &mut run, scheduler.as_mut())?;
+        if options.verbosity != Verbosity::Quiet {
+            eprintln!(
+                "resuming from {} after epoch {}",
+                path.display(),
+                history.epochs.len()
+            );
+        }
+    }
+    let first_epoch = history.epochs.len() + 1;
     for_each_callback(&mut progress, callbacks, |c| {
         c.on_train_begin(options.epochs)
     })?;
-    for epoch in 1..=options.epochs {
+    for epoch in first_epoch..=options.epochs {
         if let Some(scheduler) = &mut scheduler {
             let rate = scheduler.rate(epoch - 1, history.epochs.last())?;
             optimizer.set_learning_rate(rate)?;
@@ -247,8 +260,22 @@ where
             seconds,
             samples,
         };
-        stop |= for_each_signal(&mut progress, callbacks, |c| c.on_epoch_end(&report, model))?;
         history.epochs.push(report);
+        // Saved before the callbacks run, so an error in one loses no training.
+        if let Some(path) = &options.backup {
+            let state = TrainingState {
+                epoch,
+                learning_rate: optimizer.learning_rate(),
+                shuffle_rng: run.shuffle_rng.state(),
+                dropout_rng: run.buffers.rng.state(),
+                order: run.order.clone(),
+                plateau: scheduler.as_ref().map(Scheduler::plateau_state),
+                history: history.clone(),
+            };
+            save_checkpoint(path, model, &optimizer.state(), &state)?;
+        }
+        let report = &history.epochs[history.epochs.len() - 1];
+        stop |= for_each_signal(&mut progress, callbacks, |c| c.on_epoch_end(report, model))?;
         if stop {
             break;
         }
@@ -256,7 +283,62 @@ where
     for callback in callbacks.iter_mut() {
         callback.on_train_end(&history, model)?;
     }
+    if let Some(path) = options.backup.as_deref().filter(|p| p.exists()) {
+        std::fs::remove_file(path).map_err(|source| crate::Error::WriteFailed {
+            path: path.to_owned(),
+            source,
+        })?;
+    }
     Ok(history)
+}
+
+/// Restores `model`, `optimizer`, the run's generators and sample order and
+/// the schedule from the checkpoint at `path`; returns the history so far.
+/// Nothing changes when the checkpoint does not fit.
+fn resume<N, O>(
+    path: &Path,
+    model: &mut N,
+    optimizer: &mut O,
+    run: &mut Run<N>,
+    scheduler: Option<&mut Scheduler>,
+) -> Result<History>
+where
+    N: Network<f32>,
+    O: Optimizer<f32, N, N::Grads>,
+{
+    let loaded = load_checkpoint(path, model)?;
+    let state = &loaded.state;
+    let mut seen = vec![false; run.order.len()];
+    let permutation = state.order.len() == run.order.len()
+        && state
+            .order
+            .iter()
+            .all(|&i| i < seen.len() && !std::mem::replace(&mut seen[i], true));
+    if !permutation {
+        return Err(crate::Error::BadFormat {
+            path: path.to_owned(),
+            detail: format!(
+                "the checkpoint is for a data set of {} training samples; this one has {}",
+                state.order.len(),
+                run.order.len()
+            ),
+        });
+    }
+    let restored_rngs =
+        SeededRng::from_state(state.shuffle_rng).zip(SeededRng::from_state(state.dropout_rng));
+    let Some((shuffle_rng, dropout_rng)) = restored_rngs else {
+        unreachable!("invariant: load_checkpoint refuses the all-zero generator state")
+    };
+    optimizer.restore(&loaded.optimizer)?;
+    optimizer.set_learning_rate(state.learning_rate)?;
+    loaded.apply_model(model);
+    run.order.clone_from(&state.order);
+    run.shuffle_rng = shuffle_rng;
+    run.buffers.rng = dropout_rng;
+    if let (Some(scheduler), Some(plateau)) = (scheduler, state.plateau) {
+        scheduler.resume_plateau(plateau);
+    }
+    Ok(state.history.clone())
 }
 
 /// The per-run state of [`fit`]: sample order and reused batch buffers.

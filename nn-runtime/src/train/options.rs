@@ -1,5 +1,7 @@
 //! The settings of `fit`.
 
+use std::path::PathBuf;
+
 use super::{Schedule, Verbosity};
 use crate::metrics::Metric;
 use crate::optim::Clip;
@@ -40,6 +42,14 @@ pub struct FitOptions {
     pub schedule: Option<Schedule>,
     /// What `fit` prints.
     pub verbosity: Verbosity,
+    /// A training checkpoint (Keras's `BackupAndRestore`): after every epoch
+    /// (before the callbacks run) `fit` saves the weights, the optimizer's
+    /// state, the schedule's position, the random generators, the sample
+    /// order and the history there, atomically; when the file exists as `fit`
+    /// starts, training continues from it, exactly as if it had never
+    /// stopped. Callbacks start afresh. The file is removed when training ends
+    /// without error.
+    pub backup: Option<PathBuf>,
 }
 
 impl Default for FitOptions {
@@ -54,6 +64,7 @@ impl Default for FitOptions {
             clip: None,
             schedule: None,
             verbosity: Verbosity::Auto,
+            backup: None,
         }
     }
 }

@@ -139,6 +139,18 @@ impl Scheduler {
     }
 }
 
+impl Scheduler {
+    /// The plateau rule's state: current rate, best figure, epochs waited.
+    pub(crate) fn plateau_state(&self) -> (f64, Option<f64>, usize) {
+        (self.plateau.rate, self.plateau.best, self.plateau.waited)
+    }
+
+    /// Continues the plateau rule from a saved [`plateau_state`](Self::plateau_state).
+    pub(crate) fn resume_plateau(&mut self, (rate, best, waited): (f64, Option<f64>, usize)) {
+        self.plateau = Plateau { rate, best, waited };
+    }
+}
+
 /// Whether `value` of figure `name` beats `best`: lower for losses and
 /// errors, higher for everything else.
 pub(crate) fn improved(name: &str, value: f64, best: Option<f64>) -> bool {
