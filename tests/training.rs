@@ -12,8 +12,9 @@ use nn::metrics::Metric;
 use nn::optim::{Adam, AdamConfig, Clip, Sgd};
 use nn::persist::load_weights;
 use nn::train::{
-    BatchReport, Callback, CsvLogger, EarlyStopping, EpochReport, FitOptions, History,
-    ModelCheckpoint, Schedule, Signal, TerminateOnNan, Verbosity, evaluate, fit, predict_proba,
+    Augmentation, BatchReport, Callback, CsvLogger, EarlyStopping, EpochReport, FitOptions,
+    History, ModelCheckpoint, Schedule, Signal, TerminateOnNan, Verbosity, evaluate, fit,
+    predict_proba,
 };
 
 nn::network! { Xor: [2] => dense(16, tanh) -> dense(2) }
@@ -535,5 +536,112 @@ fn an_unknown_monitor_is_an_error_listing_the_figures() {
         err.to_string(),
         "invalid early-stopping monitor: expected one of the figures fit reports: `loss`, \
          `accuracy`, `learning_rate`, found `val_acc`"
+    );
+}
+
+nn::network! { Patch: [1, 4, 4] => flatten -> dense(8, relu) -> dense(2) }
+
+/// 4 x 4 images: a bright left half is class 0, a bright right half class 1.
+fn halves() -> Dataset {
+    let mut rng = nn::rng::SeededRng::new(8);
+    let mut features = Vec::new();
+    let mut labels = Vec::new();
+    for i in 0..64 {
+        let class = i % 2;
+        for _ in 0..4 {
+            for column in 0..4 {
+                let bright = (column < 2) == (class == 0);
+                features.push(if bright { 1.0 } else { 0.0 } + rng.uniform(0.0, 0.1) as f32);
+            }
+        }
+        labels.push(class);
+    }
+    Dataset::new(
+        Array2::from_shape_vec((64, 16), features).unwrap(),
+        labels,
+        2,
+    )
+    .unwrap()
+}
+
+/// Stops training with an error at the end of an epoch, as a crash would.
+struct CrashAfter(usize);
+
+impl<N> Callback<N> for CrashAfter {
+    fn on_epoch_end(&mut self, report: &EpochReport, _: &N) -> nn::Result<Signal> {
+        if report.epoch == self.0 {
+            return Err(nn::Error::InvalidArgument {
+                name: "epoch",
+                expected: "no crash".into(),
+                found: "a simulated crash".into(),
+            });
+        }
+        Ok(Signal::Continue)
+    }
+}
+
+#[test]
+fn augmentation_is_drawn_from_the_seed_and_survives_a_resume() {
+    let augment = Augmentation {
+        flip_horizontal: false,
+        max_rotation_degrees: 10.0,
+        max_shift: 0.1,
+    };
+    let train = |augment: Option<Augmentation>, backup: Option<PathBuf>, crash: Option<usize>| {
+        let mut model = Patch::<f32>::new(3);
+        let options = FitOptions {
+            augment,
+            backup,
+            ..quiet(4, 3)
+        };
+        let mut adam = Adam::new(AdamConfig::keras()).unwrap();
+        let mut crash = CrashAfter(crash.unwrap_or(0));
+        let result = fit(
+            &mut model,
+            &mut adam,
+            &SparseCrossEntropy,
+            &halves(),
+            None,
+            &options,
+            &mut [&mut crash],
+        );
+        result.map(|_| model.dense0.weight().to_vec())
+    };
+    let plain = train(None, None, None).unwrap();
+    let augmented = train(Some(augment), None, None).unwrap();
+    assert_ne!(
+        plain, augmented,
+        "augmentation changed what the network saw"
+    );
+    assert_eq!(augmented, train(Some(augment), None, None).unwrap());
+
+    let backup = scratch("augment").join("backup.safetensors");
+    assert!(train(Some(augment), Some(backup.clone()), Some(2)).is_err());
+    let resumed = train(Some(augment), Some(backup.clone()), None).unwrap();
+    assert_eq!(
+        resumed, augmented,
+        "the augmentation stream resumed where it stopped"
+    );
+    assert!(!backup.exists());
+
+    let mut flat = Xor::<f32>::new(0);
+    let options = FitOptions {
+        augment: Some(augment),
+        ..quiet(1, 0)
+    };
+    let err = fit(
+        &mut flat,
+        &mut adam(1e-3),
+        &SparseCrossEntropy,
+        &xor_data(),
+        None,
+        &options,
+        &mut [],
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "invalid augment: expected a network whose input is an image [channels, height, width], \
+         found an input of 2 values"
     );
 }

@@ -24,6 +24,8 @@ pub(crate) struct TrainingState {
     pub(crate) shuffle_rng: [u64; 4],
     /// The dropout generator's state.
     pub(crate) dropout_rng: [u64; 4],
+    /// The augmentation generator's state.
+    pub(crate) augment_rng: [u64; 4],
     /// The sample order the next shuffle starts from.
     pub(crate) order: Vec<usize>,
     /// The plateau schedule's rate, best figure and wait, when there is one.
@@ -76,6 +78,7 @@ pub(crate) fn save_checkpoint<N: Params<f32>>(
         ("optimizer_steps".to_owned(), optimizer.steps.to_string()),
         ("shuffle_rng".to_owned(), rng(&state.shuffle_rng)),
         ("dropout_rng".to_owned(), rng(&state.dropout_rng)),
+        ("augment_rng".to_owned(), rng(&state.augment_rng)),
         ("history".to_owned(), history_text(&state.history)),
     ]);
     if let Some((rate, best, waited)) = state.plateau {
@@ -189,6 +192,7 @@ pub(crate) fn load_checkpoint<N: Params<f32>>(path: &Path, model: &N) -> Result<
             learning_rate,
             shuffle_rng: rng("shuffle_rng")?,
             dropout_rng: rng("dropout_rng")?,
+            augment_rng: rng("augment_rng")?,
             order,
             plateau,
             history,

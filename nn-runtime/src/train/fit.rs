@@ -17,6 +17,8 @@ use crate::{Cache, Element, Network, Result};
 
 /// Mixed into the seed for the dropout stream (an arbitrary odd constant).
 const DROPOUT_STREAM: u64 = 0x9e37_79b9_7f4a_7c15;
+/// Mixed into the seed for the augmentation stream (another one).
+const AUGMENT_STREAM: u64 = 0xc2b2_ae3d_27d4_eb4f;
 
 /// The buffers a training step reuses: the forward cache, the gradients and
 /// the random stream of dropout masks. After the first step at a batch size,
@@ -179,13 +181,19 @@ where
         .clone()
         .map(|schedule| Scheduler::new(schedule, optimizer.learning_rate()))
         .transpose()?;
+    let augment = options
+        .augment
+        .map(|a| a.image_dims::<N::Input>().map(|dims| (a, dims)))
+        .transpose()?;
     let mut progress = ProgressLogger::new(options.verbosity);
     let _flush = FlushDenormals::enable();
     let mut run = Run {
         order: (0..train.len()).collect(),
         shuffle_rng: SeededRng::new(options.seed),
+        augment_rng: SeededRng::new(options.seed ^ AUGMENT_STREAM),
         buffers: StepBuffers::new(options.seed),
         x: Vec::new(),
+        scratch: Vec::new(),
         targets: BatchTargets::default(),
     };
     let batches = train.len().div_ceil(options.batch_size);
@@ -218,6 +226,9 @@ where
         let mut samples = 0;
         for (done, indices) in run.batches(train, options) {
             train.gather(&indices, &mut run.x, &mut run.targets);
+            if let Some((augment, dims)) = augment {
+                augment.apply(&mut run.x, dims, &mut run.augment_rng, &mut run.scratch);
+            }
             let targets = run.targets.targets();
             loss_sum += train_step(
                 model,
@@ -268,6 +279,7 @@ where
                 learning_rate: optimizer.learning_rate(),
                 shuffle_rng: run.shuffle_rng.state(),
                 dropout_rng: run.buffers.rng.state(),
+                augment_rng: run.augment_rng.state(),
                 order: run.order.clone(),
                 plateau: scheduler.as_ref().map(Scheduler::plateau_state),
                 history: history.clone(),
@@ -324,29 +336,33 @@ where
             ),
         });
     }
-    let restored_rngs =
-        SeededRng::from_state(state.shuffle_rng).zip(SeededRng::from_state(state.dropout_rng));
-    let Some((shuffle_rng, dropout_rng)) = restored_rngs else {
-        unreachable!("invariant: load_checkpoint refuses the all-zero generator state")
+    let rng = |state| {
+        SeededRng::from_state(state).unwrap_or_else(|| {
+            unreachable!("invariant: load_checkpoint refuses the all-zero generator state")
+        })
     };
     optimizer.restore(&loaded.optimizer)?;
     optimizer.set_learning_rate(state.learning_rate)?;
     loaded.apply_model(model);
     run.order.clone_from(&state.order);
-    run.shuffle_rng = shuffle_rng;
-    run.buffers.rng = dropout_rng;
+    run.shuffle_rng = rng(state.shuffle_rng);
+    run.buffers.rng = rng(state.dropout_rng);
+    run.augment_rng = rng(state.augment_rng);
     if let (Some(scheduler), Some(plateau)) = (scheduler, state.plateau) {
         scheduler.resume_plateau(plateau);
     }
     Ok(state.history.clone())
 }
 
-/// The per-run state of [`fit`]: sample order and reused batch buffers.
+/// The per-run state of [`fit`]: sample order, random streams and reused
+/// batch buffers.
 struct Run<N: Network<f32>> {
     order: Vec<usize>,
     shuffle_rng: SeededRng,
+    augment_rng: SeededRng,
     buffers: StepBuffers<f32, N>,
     x: Vec<f32>,
+    scratch: Vec<f32>,
     targets: BatchTargets,
 }
 

@@ -1,6 +1,7 @@
 //! Training and inference: `fit` with callbacks and schedules, `evaluate`,
 //! `predict`.
 
+mod augment;
 mod callbacks;
 mod evaluate;
 mod fit;
@@ -10,6 +11,7 @@ mod plot;
 mod predict;
 mod schedule;
 
+pub use augment::Augmentation;
 pub use callbacks::{
     BatchReport, Callback, CsvLogger, EarlyStopping, ModelCheckpoint, ProgressLogger, Signal,
     TerminateOnNan, Verbosity,

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use super::{Schedule, Verbosity};
+use super::{Augmentation, Schedule, Verbosity};
 use crate::metrics::Metric;
 use crate::optim::Clip;
 
@@ -40,6 +40,9 @@ pub struct FitOptions {
     pub clip: Option<Clip>,
     /// How the learning rate moves from epoch to epoch.
     pub schedule: Option<Schedule>,
+    /// Random flips, rotations and shifts of training images (the network's
+    /// input must be an image `[channels, height, width]`).
+    pub augment: Option<Augmentation>,
     /// What `fit` prints.
     pub verbosity: Verbosity,
     /// A training checkpoint (Keras's `BackupAndRestore`): after every epoch
@@ -63,6 +66,7 @@ impl Default for FitOptions {
             metrics: Vec::new(),
             clip: None,
             schedule: None,
+            augment: None,
             verbosity: Verbosity::Auto,
             backup: None,
         }
