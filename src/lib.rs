@@ -28,12 +28,12 @@ pub use nn_runtime::*;
 /// ```text
 /// network := attribute* visibility? Name ":" input "=>" layer ("->" layer)*
 /// input   := "[" features "]" | "[" channels "," height "," width "]"
-/// layer   := "dense" "(" units ("," activation)? ")"
+/// layer   := "dense" "(" units ("," activation)? penalty* ")"
 ///          | "conv2d" "(" filters "," kernel ("," activation)?
-///                     ("," "stride" "=" n)? ("," "padding" "=" ("valid" | "same" | n))? ")"
+///                     ("," "stride" "=" n)? ("," "padding" "=" ("valid" | "same" | n))? penalty* ")"
 ///          | ("maxpool2d" | "avgpool2d") "(" kernel ("," "stride" "=" n)? ")"  (stride defaults to kernel)
 ///          | "flatten" | "global_avgpool" | "reshape" "(" "[" dims "]" ")"  (same number of values)
-///          | "embedding" "(" vocab "," dim ")"   (first layer only: reads `[seq]` token ids,
+///          | "embedding" "(" vocab "," dim penalty* ")"   (first layer only: reads `[seq]` token ids,
 ///                                                  gives `[dim, 1, seq]`)
 ///          | "residual" "(" layer ("->" layer)* ")"  (the block's output, of its input's
 ///                                                  shape, is added to its input)
@@ -44,6 +44,8 @@ pub use nn_runtime::*;
 ///          | "batchnorm" ("(" "momentum" "=" m ("," "eps" "=" eps)? ")")?
 ///                     (per feature or channel; Keras's momentum 0.99 and eps 1e-3)
 ///          | activation
+/// penalty := "," ("l1" | "l2") "=" number   (>= 0: Keras's kernel regularizers on the
+///                                          weight, not the bias, added to the loss)
 /// activation := "relu" | "sigmoid" | "tanh" | "softmax" | "identity"
 ///          | "silu" | "swish" | "softplus"
 ///          | "leaky_relu" ("(" ("alpha" "=")? number ")")?   (alpha >= 0, default 0.01)
@@ -155,7 +157,8 @@ pub use nn_runtime::*;
 ///   nested network without its declared output shape (a declared shape that
 ///   differs from the network's real one is a type error naming both);
 /// - a dropout rate outside [0, 1), a missing rate, a non-positive `eps`, a
-///   batch-norm momentum outside [0, 1), settings that are not normal `f32`s;
+///   batch-norm momentum outside [0, 1), a negative `l1` or `l2`, settings
+///   that are not normal `f32`s;
 /// - sizes no machine could hold: more than 2^38 parameters or 2^32 values
 ///   per sample;
 /// - layers not joined by `->`, a trailing `->`, no layer after `=>`.

@@ -179,3 +179,65 @@ fn same_seed_same_model_and_batch_size_can_change_between_calls() {
     assert_eq!(a.forward(&[0.5; 9], &mut cache).len(), 4);
     assert_eq!(cache.batch(), 1);
 }
+
+nn::network! { PenalBlock: [5] => dense(5, tanh, l2 = 0.3) }
+nn::network! {
+    Penalized: [1, 4, 4] => conv2d(2, 3, tanh, l2 = 0.2) -> flatten
+        -> dense(5, relu, l1 = 0.05, l2 = 0.1) -> PenalBlock(output = [5]) -> dense(3)
+}
+nn::network! { Weighed: [2] => dense(1, l1 = 0.5, l2 = 0.25) }
+
+#[test]
+fn weight_penalties_follow_keras_and_exclude_biases() {
+    let mut model = Weighed::<f64>::new(0);
+    model.dense0.weight_mut().copy_from_slice(&[1.0, -2.0]);
+    model.dense0.bias_mut()[0] = 100.0;
+    let mut grads = WeighedGrads::default();
+    // 0.5 * (|1| + |-2|) + 0.25 * (1 + 4); gradient 0.5 * sign(w) + 2 * 0.25 * w.
+    assert_eq!(model.penalty(Some(&mut grads)), 2.75);
+    assert_eq!(grads.tensor(0), [1.0, -1.5]);
+    assert_eq!(grads.tensor(1), [0.0]);
+}
+
+#[test]
+fn weight_penalties_in_every_kind_of_layer_match_finite_differences() {
+    let model = Penalized::<f64>::new(9);
+    let x = inputs(BATCH * 16, 4);
+    let labels = [1, 0, 2];
+    let objective = |m: &Penalized<f64>| {
+        let mut cache = PenalizedCache::default();
+        let data = SparseCrossEntropy::forward(m.forward(&x, &mut cache), &labels, 3).mean_loss();
+        vec![data + m.penalty(None)]
+    };
+    let sum_of = |name: &str, f: fn(f64) -> f64| -> f64 {
+        let index = (0..Penalized::<f64>::TENSORS)
+            .find(|&i| model.tensor_name(i) == name)
+            .unwrap();
+        model.tensor(index).iter().map(|&w| f(w)).sum()
+    };
+    let square: fn(f64) -> f64 = |w| w * w;
+    let absolute: fn(f64) -> f64 = f64::abs;
+    let expected = 0.2 * sum_of("conv2d_0.weight", square)
+        + 0.05 * sum_of("dense0.weight", absolute)
+        + 0.1 * sum_of("dense0.weight", square)
+        + 0.3 * sum_of("penalblock0.dense0.weight", square);
+    assert!((model.penalty(None) - expected).abs() < 1e-12);
+    for index in 0..Penalized::<f64>::TENSORS {
+        check_vjp(
+            |p| objective(&with_tensor(&model, index, p)),
+            |p, dy| {
+                let probe = with_tensor(&model, index, p);
+                let mut cache = PenalizedCache::default();
+                probe.forward(&x, &mut cache);
+                let (logits, grad) = cache.output_and_grad();
+                SparseCrossEntropy::forward_backward(logits, &labels, grad, 3);
+                let mut grads = PenalizedGrads::default();
+                probe.backward(&x, &mut cache, &mut grads);
+                probe.penalty(Some(&mut grads));
+                grads.tensor(index).iter().map(|g| g * dy[0]).collect()
+            },
+            model.tensor(index),
+            &[1.0],
+        );
+    }
+}

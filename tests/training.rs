@@ -5,7 +5,6 @@
 use std::path::PathBuf;
 
 use ndarray::Array2;
-use nn::Params;
 use nn::data::Dataset;
 use nn::loss::{BinaryCrossEntropy, MeanSquaredError, SparseCrossEntropy};
 use nn::metrics::Metric;
@@ -16,6 +15,7 @@ use nn::train::{
     History, ModelCheckpoint, Schedule, Signal, TerminateOnNan, Verbosity, evaluate, fit,
     predict_proba,
 };
+use nn::{Network, Params};
 
 nn::network! { Xor: [2] => dense(16, tanh) -> dense(2) }
 nn::network! { XorDropout: [2] => dense(32, tanh) -> dropout(0.2) -> dense(2) }
@@ -644,4 +644,50 @@ fn augmentation_is_drawn_from_the_seed_and_survives_a_resume() {
         "invalid augment: expected a network whose input is an image [channels, height, width], \
          found an input of 2 values"
     );
+}
+
+nn::network! { XorL2: [2] => dense(16, tanh, l2 = 0.01) -> dense(2, l2 = 0.01) }
+
+#[test]
+fn weight_penalties_shrink_the_weights_and_are_reported_in_the_loss() {
+    let mut plain = Xor::<f32>::new(7);
+    let mut penalized = XorL2::<f32>::new(7);
+    let options = quiet(60, 7);
+    let loss = &SparseCrossEntropy;
+    fit(
+        &mut plain,
+        &mut adam(0.02),
+        loss,
+        &xor_data(),
+        None,
+        &options,
+        &mut [],
+    )
+    .unwrap();
+    let mut adam_l2 = Adam::new(AdamConfig {
+        learning_rate: 0.02,
+        ..AdamConfig::keras()
+    })
+    .unwrap();
+    let history = fit(
+        &mut penalized,
+        &mut adam_l2,
+        loss,
+        &xor_data(),
+        None,
+        &options,
+        &mut [],
+    )
+    .unwrap();
+    let squares = |w: &[f32]| w.iter().map(|v| f64::from(v * v)).sum::<f64>();
+    assert!(squares(penalized.dense0.weight()) < 0.5 * squares(plain.dense0.weight()));
+    // evaluate reports the data loss plus the penalty, as fit does.
+    let penalty = penalized.penalty(None);
+    let with = evaluate(&penalized, loss, &xor_data(), 64).unwrap().loss;
+    let mut cache = XorL2Cache::default();
+    let (features, labels) = xor_points(200);
+    let logits = penalized.forward(features.as_slice().unwrap(), &mut cache);
+    let data_only = SparseCrossEntropy::forward(logits, &labels, 2).mean_loss();
+    assert!((with - (data_only + penalty)).abs() < 1e-6 && penalty > 0.01);
+    assert!(history.epochs.last().unwrap().loss() > penalty);
 }

@@ -121,6 +121,16 @@ pub(crate) struct Layer {
 }
 
 impl Layer {
+    /// The layer's weight penalty, for the kinds that take one.
+    pub fn penalty(&self) -> Option<Penalty> {
+        match self.kind {
+            LayerKind::Dense { penalty, .. }
+            | LayerKind::Conv2d { penalty, .. }
+            | LayerKind::Embedding { penalty, .. } => Some(penalty).filter(|p| !p.is_none()),
+            _ => None,
+        }
+    }
+
     /// Whether the layer has parameters (and so a gradient field).
     pub fn has_params(&self) -> bool {
         matches!(
@@ -135,11 +145,27 @@ impl Layer {
     }
 }
 
+/// Keras's kernel regularizer: `l1 * sum |w| + l2 * sum w^2` over a
+/// layer's weight (not its bias), added to the loss.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub(crate) struct Penalty {
+    pub l1: f64,
+    pub l2: f64,
+}
+
+impl Penalty {
+    /// Whether the layer has no penalty.
+    pub fn is_none(&self) -> bool {
+        self.l1 == 0.0 && self.l2 == 0.0
+    }
+}
+
 /// The layer kinds `network!` knows.
 pub(crate) enum LayerKind {
     Dense {
         units: usize,
         activation: Activation,
+        penalty: Penalty,
     },
     /// A convolution's activation is always a layer of its own after it.
     Conv2d {
@@ -147,6 +173,7 @@ pub(crate) enum LayerKind {
         kernel: usize,
         stride: usize,
         padding: usize,
+        penalty: Penalty,
     },
     MaxPool2d {
         kernel: usize,
@@ -174,6 +201,7 @@ pub(crate) enum LayerKind {
     Embedding {
         vocab: usize,
         dim: usize,
+        penalty: Penalty,
     },
     /// The fraction of values dropped in training, in [0, 1).
     Dropout {

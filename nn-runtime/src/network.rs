@@ -65,6 +65,19 @@ pub trait Network<E: Element = f32>: Params<E> + Clone + std::fmt::Debug {
     ///
     /// `x` must be the batch passed to the preceding `forward`.
     fn backward(&self, x: &[E], cache: &mut Self::Cache, grads: &mut Self::Grads);
+
+    /// The weight penalties declared with `l1 = ...` / `l2 = ...`
+    /// (`l1 * sum |w| + l2 * sum w^2` per layer, Keras's kernel regularizers),
+    /// added to the loss; with `grads`, their gradient is added into it.
+    ///
+    /// ```
+    /// use nn_runtime::{testing::Tiny, Network};
+    /// assert_eq!(Tiny::from_seed(0).penalty(None), 0.0);
+    /// ```
+    fn penalty(&self, grads: Option<&mut Self::Grads>) -> f64 {
+        let _ = grads;
+        0.0
+    }
 }
 
 /// The per-batch buffers of a network.

@@ -108,9 +108,10 @@ pub(super) fn conv2d(
     let sorted = args::sort(
         call,
         &["filters", "kernel", "activation"],
-        &["stride", "padding"],
+        &["stride", "padding", "l1", "l2"],
         diag,
     );
+    let penalty = super::penalty(&sorted, "conv2d", diag);
     let usage = "conv2d(32, 3)";
     let filters = required(
         call,
@@ -229,6 +230,7 @@ pub(super) fn conv2d(
             kernel,
             stride,
             padding: pad,
+            penalty: penalty?,
         },
         output,
         params,

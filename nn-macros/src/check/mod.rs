@@ -4,7 +4,7 @@
 use proc_macro2::Span;
 use quote::{ToTokens, format_ident};
 
-use crate::ast::{self, Activation, LayerKind, Shape};
+use crate::ast::{self, Activation, LayerKind, Penalty, Shape};
 use crate::diag::{Diagnostics, closest};
 use crate::parse::{self, LayerCall, Value, compact};
 use syn::LitInt;
@@ -410,7 +410,8 @@ fn resolve(
 
 /// Rules of `dense(units, activation)`: arguments, then a flat input.
 fn dense(call: &LayerCall, input: Option<Shape>, diag: &mut Diagnostics) -> Option<Vec<Resolved>> {
-    let args = args::sort(call, &["units", "activation"], &[], diag);
+    let args = args::sort(call, &["units", "activation"], &["l1", "l2"], diag);
+    let penalty = penalty(&args, "dense", diag);
     let units = match args.get("units") {
         Some(value) => args::count(
             value,
@@ -452,7 +453,11 @@ fn dense(call: &LayerCall, input: Option<Shape>, diag: &mut Diagnostics) -> Opti
     let units = units?;
     let params = dense_parameters(call, features, units, diag);
     Some(split_activation(
-        LayerKind::Dense { units, activation },
+        LayerKind::Dense {
+            units,
+            activation,
+            penalty: penalty?,
+        },
         Shape::Flat(units),
         params,
     ))
@@ -513,7 +518,8 @@ fn embedding(
     first: bool,
     diag: &mut Diagnostics,
 ) -> Option<Vec<Resolved>> {
-    let sorted = args::sort(call, &["vocab", "dim"], &[], diag);
+    let sorted = args::sort(call, &["vocab", "dim"], &["l1", "l2"], diag);
+    let penalty = penalty(&sorted, "embedding", diag);
     let count = |name: &str, what: &str, example: &str, diag: &mut Diagnostics| match sorted
         .get(name)
     {
@@ -572,7 +578,11 @@ fn embedding(
         return None;
     };
     Some(vec![Resolved {
-        kind: LayerKind::Embedding { vocab, dim },
+        kind: LayerKind::Embedding {
+            vocab,
+            dim,
+            penalty: penalty?,
+        },
         output: Shape::Image {
             c: dim,
             h: 1,
@@ -700,6 +710,16 @@ fn setting(
     None
 }
 
+/// Rules of `l1 = ...` and `l2 = ...` on a layer with a weight: numbers of at
+/// least 0 (Keras's kernel regularizers), 0 when left out.
+fn penalty(sorted: &args::Sorted<'_>, layer: &str, diag: &mut Diagnostics) -> Option<Penalty> {
+    let at_least_zero = |v: f64| v >= 0.0;
+    let range = "a number of at least 0";
+    let l1 = setting(sorted, layer, "l1", 0.0, at_least_zero, range, diag);
+    let l2 = setting(sorted, layer, "l2", 0.0, at_least_zero, range, diag);
+    Some(Penalty { l1: l1?, l2: l2? })
+}
+
 /// Rules of `layernorm(eps = 1e-5)`: flat features, a positive eps.
 fn layernorm(
     call: &LayerCall,
@@ -783,11 +803,16 @@ fn batchnorm(
 /// its input (`gelu`, `silu`) becomes a layer of its own after it.
 fn split_activation(kind: LayerKind, output: Shape, params: usize) -> Vec<Resolved> {
     match kind {
-        LayerKind::Dense { units, activation } if activation.needs_input() => vec![
+        LayerKind::Dense {
+            units,
+            activation,
+            penalty,
+        } if activation.needs_input() => vec![
             Resolved {
                 kind: LayerKind::Dense {
                     units,
                     activation: Activation::Identity,
+                    penalty,
                 },
                 output,
                 params,

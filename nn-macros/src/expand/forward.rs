@@ -115,6 +115,30 @@ pub(super) fn network_impl(net: &ast::Network) -> TokenStream {
             #(#skips)*
         }
     });
+    let penalties = net.layers.iter().filter_map(|layer| {
+        let field = &layer.field;
+        if let ast::LayerKind::Nested { .. } = layer.kind {
+            return Some(quote! {
+                __total += ::nn::Network::<E>::penalty(
+                    &self.#field,
+                    __grads.as_deref_mut().map(|g| &mut g.#field),
+                );
+            });
+        }
+        let penalty = layer.penalty()?;
+        let (l1, l2) = (
+            proc_macro2::Literal::f64_suffixed(penalty.l1),
+            proc_macro2::Literal::f64_suffixed(penalty.l2),
+        );
+        Some(quote! {
+            __total += ::nn::__private::penalize(
+                ::nn::Params::<E>::tensor(&self.#field, 0),
+                #l1,
+                #l2,
+                __grads.as_deref_mut().map(|g| ::nn::Params::<E>::tensor_mut(&mut g.#field, 0)),
+            );
+        })
+    });
     quote! {
         #[automatically_derived]
         impl<E: ::nn::Element> ::nn::Network<E> for #name<E> {
@@ -159,6 +183,14 @@ pub(super) fn network_impl(net: &ast::Network) -> TokenStream {
 
             fn backward(&self, __x: &[E], __cache: &mut #cache<E>, __grads: &mut #grads<E>) {
                 self.__backward(__x, __cache, __grads, ::core::option::Option::None);
+            }
+
+            #[allow(unused_mut, clippy::needless_option_as_deref)]
+            fn penalty(&self, mut __grads: ::core::option::Option<&mut #grads<E>>) -> f64 {
+                let mut __total = 0.0;
+                #(#penalties)*
+                let _ = &mut __grads;
+                __total
             }
         }
 

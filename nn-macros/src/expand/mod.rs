@@ -72,6 +72,7 @@ fn layer_type(layer: &ast::Layer, element: &TokenStream) -> TokenStream {
             kernel,
             stride,
             padding,
+            ..
         } => {
             let (c, h, w) = image(layer.input);
             let (_, oh, ow) = image(layer.output);
@@ -98,7 +99,7 @@ fn layer_type(layer: &ast::Layer, element: &TokenStream) -> TokenStream {
             let n = lit(layer.output.numel());
             quote!(::nn::layers::Flatten<#c, #h, #w, #n>)
         }
-        LayerKind::Embedding { vocab, dim } => {
+        LayerKind::Embedding { vocab, dim, .. } => {
             let (seq, vocab, dim) = (lit(layer.input.numel()), lit(vocab), lit(dim));
             quote!(::nn::layers::Embedding<#seq, #vocab, #dim, #element>)
         }

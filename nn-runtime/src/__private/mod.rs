@@ -12,6 +12,25 @@ pub use nested::NestedCache;
 /// behind the macro's own shape checks.
 pub const fn assert_same_shape<A: crate::shape::SameShape<B>, B>() {}
 
+/// `l1 * sum |w| + l2 * sum w^2` over `weight`, adding its gradient
+/// `l1 * sign(w) + 2 * l2 * w` into `grad` when given: a layer's weight penalty.
+pub fn penalize<E: crate::Element>(weight: &[E], l1: f64, l2: f64, grad: Option<&mut [E]>) -> f64 {
+    let (mut absolute, mut square) = (0.0, 0.0);
+    for &w in weight {
+        let w = w.into_f64();
+        absolute += w.abs();
+        square += w * w;
+    }
+    if let Some(grad) = grad {
+        let (l1, twice_l2) = (E::from_f64(l1), E::from_f64(2.0 * l2));
+        for (g, &w) in grad.iter_mut().zip(weight) {
+            let sign = if w == E::zero() { w } else { w.signum() };
+            *g += l1 * sign + twice_l2 * w;
+        }
+    }
+    l1 * absolute + l2 * square
+}
+
 /// `dst += src`, element by element: the skip connection of a residual block.
 pub fn add_assign<E: crate::Element>(dst: &mut [E], src: &[E]) {
     assert_eq!(

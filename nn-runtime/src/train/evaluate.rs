@@ -16,7 +16,7 @@ use crate::{Network, Result};
 /// See [`evaluate`].
 #[derive(Clone, Debug, PartialEq)]
 pub struct Evaluation {
-    /// Mean loss per sample.
+    /// Mean loss per sample, weight penalties included.
     pub loss: f64,
     /// Samples evaluated.
     pub samples: usize,
@@ -91,7 +91,7 @@ pub fn evaluate<N: Network<f32>, L: Loss>(
         tally.record(outputs, targets.targets(), width);
     }
     Ok(Evaluation {
-        loss: loss_sum / data.len() as f64,
+        loss: loss_sum / data.len() as f64 + model.penalty(None),
         samples: data.len(),
         tally,
     })

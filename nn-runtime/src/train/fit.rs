@@ -56,8 +56,9 @@ impl<E: Element, N: Network<E>> StepBuffers<E, N> {
 }
 
 /// One update on one batch: forward in training mode, loss, backward,
-/// optional clipping, optimizer step. Returns the sum of the batch's
-/// per-sample losses before the update; the outputs stay in
+/// weight penalties, optional clipping, optimizer step. Returns the sum of
+/// the batch's per-sample losses before the update, each including the
+/// network's weight penalty ([`Network::penalty`]); the outputs stay in
 /// `buffers.cache`. Hold a [`FlushDenormals`] guard around a loop of steps for
 /// full speed, as [`fit`] does.
 ///
@@ -100,11 +101,14 @@ where
     let (outputs, grad) = buffers.cache.output_and_grad();
     let sum = loss.sum(outputs, targets, <N::Output as Shape>::NUMEL, Some(grad));
     model.backward(x, &mut buffers.cache, &mut buffers.grads);
+    // The weight penalties join the loss of every sample, as in Keras.
+    let penalty = model.penalty(Some(&mut buffers.grads));
+    let samples = x.len() / <N::Input as Shape>::NUMEL;
     if let Some(clip) = clip {
         clip.apply(&mut buffers.grads);
     }
     optimizer.step(model, &buffers.grads);
-    sum
+    sum + penalty * samples as f64
 }
 
 /// Trains `model` on `data` with `loss`, as Keras's `fit` does: shuffled

@@ -3,6 +3,7 @@
 use ndarray::{Array2, ArrayView2};
 
 use crate::act::softmax_row;
+use crate::gemm::FlushDenormals;
 use crate::loss::argmax;
 use crate::shape::Shape;
 use crate::{Error, Network, Result};
@@ -41,6 +42,7 @@ pub fn predict_proba<N: Network<f32>>(model: &N, x: ArrayView2<'_, f32>) -> Resu
     let flat = x
         .as_slice()
         .unwrap_or_else(|| unreachable!("invariant: standard layout is contiguous"));
+    let _flush = FlushDenormals::enable();
     let mut out = Vec::with_capacity(x.nrows() * classes);
     let mut cache = N::Cache::default();
     for chunk in flat.chunks(PREDICT_BATCH * inputs) {

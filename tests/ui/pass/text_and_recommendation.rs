@@ -5,7 +5,8 @@ nn::network! {
 
 nn::network! {
     /// A recommender over (user, item) pairs in one id space: users 0..100, items 100..150.
-    Recommender: [2] => embedding(vocab = 150, dim = 4) -> flatten -> dense(8, relu) -> dense(1)
+    Recommender: [2] => embedding(vocab = 150, dim = 4, l2 = 1e-4) -> flatten
+        -> dense(8, relu, l1 = 1e-5, l2 = 1e-4) -> dense(1)
 }
 
 fn main() {
@@ -18,4 +19,5 @@ fn main() {
     let model = Recommender::<f32>::new(2);
     assert_eq!(model.forward(&[3.0, 120.0], &mut RecommenderCache::default()).len(), 1);
     assert_eq!(Recommender::<f32>::PARAMETERS, 150 * 4 + (8 * 8 + 8) + (8 + 1));
+    assert!(model.penalty(None) > 0.0);
 }
