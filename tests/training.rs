@@ -429,6 +429,22 @@ fn regression_and_binary_targets_train_with_their_losses() {
     .unwrap();
     let eval = evaluate(&model, &bce, &binary, 64).unwrap();
     assert!(eval.loss < 0.2, "loss {}", eval.loss);
+    assert!(eval.accuracy() >= 0.95, "accuracy {}", eval.accuracy());
+}
+
+#[test]
+fn binary_accuracy_thresholds_a_logit_at_zero_and_a_probability_at_one_half() {
+    // Outputs 0.25 for the positive sample, -1 for the negative one.
+    let mut model = Line::<f32>::new(0);
+    model.dense0.weight_mut()[0] = 0.25;
+    model.dense0.bias_mut()[0] = 0.0;
+    let features = Array2::from_shape_vec((2, 1), vec![1.0, -4.0]).unwrap();
+    let targets = Array2::from_shape_vec((2, 1), vec![1.0, 0.0]).unwrap();
+    let data = Dataset::with_values(features, targets).unwrap();
+    let logits = evaluate(&model, &BinaryCrossEntropy { from_logits: true }, &data, 2).unwrap();
+    assert_eq!(logits.accuracy(), 1.0);
+    let mse = evaluate(&model, &MeanSquaredError, &data, 2).unwrap();
+    assert_eq!(mse.accuracy(), 0.5);
 }
 
 #[test]

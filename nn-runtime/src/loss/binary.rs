@@ -40,6 +40,10 @@ impl Loss for BinaryCrossEntropy {
         kind == TargetKind::Values
     }
 
+    fn binary_threshold(&self) -> f64 {
+        if self.from_logits { 0.0 } else { 0.5 }
+    }
+
     fn sum<E: Element>(
         &self,
         outputs: &[E],

@@ -80,6 +80,12 @@ pub trait Loss {
     /// Whether this loss reads targets of `kind`.
     fn accepts(&self, kind: TargetKind) -> bool;
 
+    /// Where a single output turns from class 0 to class 1, for metrics:
+    /// 0.5 for probabilities, 0 for a logit.
+    fn binary_threshold(&self) -> f64 {
+        0.5
+    }
+
     /// The sum over the batch of the per-sample losses of `outputs` (samples
     /// of `width` values, row after row). With `grad`, also writes the
     /// gradient of the batch *mean* with respect to `outputs` into it.

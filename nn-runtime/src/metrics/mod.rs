@@ -11,7 +11,8 @@ use crate::loss::{Targets, argmax};
 /// A figure to report during training and evaluation.
 ///
 /// Classification metrics take the predicted class as the largest output
-/// (or, with a single output, `output >= 0.5`, for a sigmoid), and the actual
+/// (or, with a single output, `output >= threshold`: 0.5 for a sigmoid's
+/// probability, 0 for a logit; see [`MetricTally::with_threshold`]), and the actual
 /// class from a class index or as the largest value of a one-hot target row.
 ///
 /// # Examples
@@ -92,6 +93,7 @@ pub struct MetricTally {
     absolute_error: f64,
     values: u64,
     samples: u64,
+    threshold: f64,
 }
 
 impl MetricTally {
@@ -104,7 +106,23 @@ impl MetricTally {
             absolute_error: 0.0,
             values: 0,
             samples: 0,
+            threshold: 0.5,
         }
+    }
+
+    /// Classes a single output as 1 from `threshold` up (0.5 unless set; 0
+    /// for a logit, as [`crate::loss::Loss::binary_threshold`] says).
+    ///
+    /// ```
+    /// use nn_runtime::loss::Targets;
+    /// use nn_runtime::metrics::{Metric, MetricTally};
+    /// let mut logits = MetricTally::new(1).with_threshold(0.0);
+    /// logits.record(&[0.2f32, -1.0], Targets::Values(&[1.0, 0.0]), 1);
+    /// assert_eq!(logits.value(Metric::Accuracy), Some(1.0));
+    /// ```
+    pub fn with_threshold(mut self, threshold: f64) -> Self {
+        self.threshold = threshold;
+        self
     }
 
     /// Adds a batch of `outputs` (samples of `width` values) and their targets.
@@ -142,7 +160,7 @@ impl MetricTally {
                 Targets::Values(values) => argmax(&values[sample * width..(sample + 1) * width]).0,
             };
             let predicted = if width == 1 {
-                usize::from(row[0].into_f64() >= 0.5)
+                usize::from(row[0].into_f64() >= self.threshold)
             } else {
                 argmax(row).0
             };

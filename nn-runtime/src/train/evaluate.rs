@@ -81,7 +81,7 @@ pub fn evaluate<N: Network<f32>, L: Loss>(
     let width = <N::Output as Shape>::NUMEL;
     let mut cache = N::Cache::default();
     let (mut x, mut targets) = (Vec::new(), BatchTargets::default());
-    let mut tally = MetricTally::new(width);
+    let mut tally = MetricTally::new(width).with_threshold(loss.binary_threshold());
     let mut loss_sum = 0.0;
     let indices: Vec<usize> = (0..data.len()).collect();
     for chunk in indices.chunks(batch_size) {

@@ -225,7 +225,8 @@ where
             c.on_epoch_begin(epoch, batches)
         })?;
         let start = Instant::now();
-        let (mut loss_sum, mut tally) = (0.0, MetricTally::new(<N::Output as Shape>::NUMEL));
+        let tally = MetricTally::new(<N::Output as Shape>::NUMEL);
+        let (mut loss_sum, mut tally) = (0.0, tally.with_threshold(loss.binary_threshold()));
         let mut stop = false;
         let mut samples = 0;
         for (done, indices) in run.batches(train, options) {
