@@ -4,7 +4,7 @@
 //! ```text
 //! cargo run --release --example mnist -- [--dataset mnist|fashion] [--epochs 10]
 //!     [--batch-size 32] [--seed 42] [--threads N] [--data-dir PATH]
-//!     [--validation-split 0] [--patience 0] [--out target/examples/mnist] [--json]
+//!     [--validation-split 0] [--patience 0] [--out target/examples/mnist] [--resume] [--json]
 //! ```
 //!
 //! Like the tutorial, it trains on all 60,000 images by default; with

@@ -5,7 +5,8 @@
 //! ```text
 //! cargo run --release --example mnist_cnn -- [--dataset mnist|fashion] [--epochs 6]
 //!     [--batch-size 32] [--seed 42] [--threads N] [--data-dir PATH]
-//!     [--validation-split 0.1] [--patience 2] [--out target/examples/mnist_cnn] [--json]
+//!     [--validation-split 0.1] [--patience 2] [--out target/examples/mnist_cnn] [--resume]
+//!     [--json]
 //! ```
 //!
 //! It holds out the last 10% of the training images for validation, stops

@@ -63,11 +63,13 @@ fn usage() -> String {
     format!(
         "usage: {} [--dataset mnist|fashion] [--epochs N] [--batch-size N] [--seed N] \
          [--threads N] [--data-dir PATH] [--validation-split F] [--patience N] [--out DIR] \
-         [--json]\n\
+         [--resume] [--json]\n\
          --validation-split F  hold out the last fraction F of the training data (0: none)\n\
          --patience N          stop after N epochs without a better validation loss (0: never)\n\
          --out DIR             where the checkpoint, history.csv and history.svg go \
-         (default target/examples/<example>)",
+         (default target/examples/<example>)\n\
+         --resume              continue an interrupted run from the backup it left in DIR \
+         (without it, a run starts afresh)",
         program_name()
     )
 }
@@ -83,6 +85,7 @@ struct Args {
     validation_split: f64,
     patience: usize,
     out: PathBuf,
+    resume: bool,
     json: bool,
 }
 
@@ -103,6 +106,7 @@ impl Args {
             validation_split: defaults.validation_split,
             patience: defaults.patience,
             out: PathBuf::from("target/examples").join(program_name()),
+            resume: false,
             json: false,
         };
         while let Some(flag) = words.next() {
@@ -121,6 +125,7 @@ impl Args {
                 "--validation-split" => args.validation_split = fraction(&flag, &value()?)?,
                 "--patience" => args.patience = number(&flag, &value()?, 0)?,
                 "--out" => args.out = PathBuf::from(value()?),
+                "--resume" => args.resume = true,
                 "--json" => args.json = true,
                 "-h" | "--help" => return Ok(None),
                 other => return Err(format!("unknown flag `{other}`\n{}", usage())),
@@ -145,7 +150,7 @@ fn fraction(flag: &str, text: &str) -> Result<f64, String> {
 
 /// Trains `model` on the data set `args` names with Keras-style Adam and
 /// sparse categorical cross-entropy (validation, early stopping, a checkpoint,
-/// a CSV log), plots the history, evaluates on the test split and reports,
+/// a CSV log, a backup to resume from), plots the history, evaluates on the test split and reports,
 /// with `--json`, one JSON line.
 fn train_and_evaluate<N: Network<f32>>(
     args: &Args,
@@ -165,6 +170,14 @@ fn train_and_evaluate<N: Network<f32>>(
         path: args.out.clone(),
         source,
     })?;
+    let backup = args.out.join("backup.safetensors");
+    if backup.exists() && !args.resume {
+        std::fs::remove_file(&backup).map_err(|source| nn::Error::WriteFailed {
+            path: backup.clone(),
+            source,
+        })?;
+        say!("removed the backup of an interrupted run; --resume continues one instead");
+    }
     let validating = args.validation_split > 0.0;
     let options = FitOptions {
         epochs: args.epochs,
@@ -172,6 +185,7 @@ fn train_and_evaluate<N: Network<f32>>(
         seed: args.seed,
         validation_split: validating.then_some(args.validation_split),
         metrics: vec![Metric::Accuracy],
+        backup: Some(backup),
         ..FitOptions::default()
     };
     let checkpoint_path = args.out.join("checkpoint.safetensors");
