@@ -7,8 +7,8 @@
 /// `ldb` apart), which saves copying the larger operand of a dense layer.
 ///
 /// Block sizes come with the kernel: the driver packs `MC x KC` blocks of `A`
-/// (kept in L2) and `KC x NC` blocks of `B` (L3), and streams one
-/// `KC x NR` micropanel of `B~` from L1 through every `A~` micropanel.
+/// and `KC x NC` blocks of `B`, keeps one `MR x KC` micropanel of `A~` in L1
+/// and streams every `KC x NR` micropanel of `B~` past it.
 pub(super) trait MicroKernel<E> {
     /// Rows of a tile.
     const MR: usize;

@@ -55,7 +55,7 @@ macro_rules! simd_kernel {
             const MR: usize = $mr;
             const NR: usize = 2 * $lanes;
             const MC: usize = $mc;
-            const KC: usize = 256;
+            const KC: usize = 512;
             const NC: usize = 1024;
 
             unsafe fn tile(

@@ -143,19 +143,24 @@ fn every_isa_matches_naive_exactly_on_awkward_shapes_and_layouts() {
 
 #[test]
 fn every_isa_matches_naive_exactly_across_block_edges() {
-    // MC (64, 96, 144) +- 1, KC (256) +- 1, NC (1024) + 1, and single rows (the
-    // packing-free row product) wide enough for its eight-vector chunks, with and
-    // without a partial vector at the end.
+    // MC (64, 96, 144) +- 1, KC (512) +- 1 and a depth split three ways, NC (1024)
+    // + 1; the in-place limits on either side: A is packed above 4 tiles of
+    // columns (32, 64, 128), B above 16 panels of rows (64, 96, 192); and single
+    // rows (the packing-free row product) wide enough for its eight-vector
+    // chunks, with and without a partial vector at the end.
     let shapes: &[(usize, usize, usize)] = if fast() {
-        &[(65, 257, 33)]
+        &[(65, 257, 33), (13, 9, 129)]
     } else {
         &[
-            (63, 255, 31),
-            (65, 257, 33),
-            (97, 300, 17),
-            (129, 513, 65),
-            (143, 100, 40),
+            (63, 511, 31),
+            (65, 513, 33),
+            (97, 300, 65),
+            (129, 1025, 65),
+            (143, 100, 129),
             (145, 257, 33),
+            (192, 40, 128),
+            (193, 40, 129),
+            (97, 40, 200),
             (3, 40, 1025),
             (127, 256, 1),
             (1, 784, 128),
@@ -168,8 +173,9 @@ fn every_isa_matches_naive_exactly_across_block_edges() {
     for isa in isas() {
         for &shape in shapes {
             for scalars in SCALARS {
-                check_one(&mut rng, isa, shape, scalars, (0, 1), PARALLEL_MIN_FLOPS);
-                check_one(&mut rng, isa, shape, scalars, (1, 0), PARALLEL_MIN_FLOPS);
+                for layouts in LAYOUTS {
+                    check_one(&mut rng, isa, shape, scalars, layouts, PARALLEL_MIN_FLOPS);
+                }
             }
         }
     }
