@@ -198,7 +198,7 @@ fn adamw_steps_match_pytorch() {
 
 #[test]
 fn sgd_steps_match_pytorch() {
-    check_steps::<f64, _>("sgd_lr0.1", Sgd::new(0.1), 1e-10);
+    check_steps::<f64, _>("sgd_lr0.1", Sgd::new(0.1).unwrap(), 1e-10);
 }
 
 #[test]

@@ -194,3 +194,62 @@ fn a_checkpoint_for_other_data_is_refused_and_changes_nothing() {
     assert_eq!(model.tensor(0), before);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// The rows of a CSV log without the last column (the seconds each epoch took).
+fn rows_without_seconds(path: &Path) -> Vec<String> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(|line| line.rsplit_once(',').unwrap().0.to_owned())
+        .collect()
+}
+
+#[test]
+fn callbacks_resume_where_they_stood() {
+    use nn::train::{CsvLogger, EarlyStopping, ModelCheckpoint};
+
+    let dir = std::env::temp_dir().join(format!("nn-resume-callbacks-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    // Runs with early stopping (restoring the best weights), a best-only
+    // checkpoint and a CSV log, crashing after `crash` epochs when asked.
+    let run = |name: &str, backup: Option<PathBuf>, crash: Option<usize>| {
+        let mut stop = EarlyStopping::new("val_accuracy", 3).restore_best_weights();
+        let mut best = ModelCheckpoint::best(
+            dir.join(format!("{name}.safetensors")).to_string_lossy(),
+            "val_accuracy",
+        );
+        let mut log = CsvLogger::new(dir.join(format!("{name}.csv")));
+        let mut crash = CrashAfter(crash.unwrap_or(0));
+        let result = train(backup, &mut [&mut stop, &mut best, &mut log, &mut crash]);
+        result.map(|(model, history)| (model, history, stop.best_epoch()))
+    };
+    let (straight, history, best_epoch) = run("straight", None, None).unwrap();
+    assert!(
+        history.epochs.len() < EPOCHS && best_epoch.unwrap().0 < history.epochs.len(),
+        "stopped early, with best weights from before the last epoch"
+    );
+
+    let backup = dir.join("backup.safetensors");
+    for crash in 1..=3 {
+        assert!(run("resumed", Some(backup.clone()), Some(crash)).is_err());
+    }
+    let (resumed, resumed_history, resumed_best) = run("resumed", Some(backup), None).unwrap();
+    assert_eq!(resumed_best, best_epoch);
+    assert_eq!(resumed_history.series("loss"), history.series("loss"));
+    for index in 0..<Net as Params<f32>>::TENSORS {
+        assert_eq!(
+            resumed.tensor(index),
+            straight.tensor(index),
+            "restored best weights, tensor {index}"
+        );
+    }
+    assert_eq!(
+        rows_without_seconds(&dir.join("resumed.csv")),
+        rows_without_seconds(&dir.join("straight.csv"))
+    );
+    let (mut a, mut b) = (Net::<f32>::new(0), Net::<f32>::new(0));
+    load_weights(&mut a, &dir.join("straight.safetensors")).unwrap();
+    load_weights(&mut b, &dir.join("resumed.safetensors")).unwrap();
+    assert_eq!(a.tensor(0), b.tensor(0), "the best-only checkpoint");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use ndarray::Array2;
 use nn::data::Dataset;
-use nn::loss::{BinaryCrossEntropy, MeanSquaredError, SparseCrossEntropy};
+use nn::loss::{BinaryCrossEntropy, Huber, MeanSquaredError, SparseCrossEntropy};
 use nn::metrics::Metric;
 use nn::optim::{Adam, AdamConfig, Clip, Sgd};
 use nn::persist::load_weights;
@@ -326,7 +326,7 @@ fn a_diverging_loss_stops_training_at_the_first_bad_batch() {
     let mut nan_stop = TerminateOnNan::default();
     let history = fit(
         &mut model,
-        &mut Sgd::new(10.0),
+        &mut Sgd::new(10.0).unwrap(),
         &MeanSquaredError,
         &line_data(),
         None,
@@ -359,7 +359,7 @@ fn schedules_set_the_rate_each_epoch_and_clipping_bounds_the_steps() {
     };
     let history = fit(
         &mut model,
-        &mut Sgd::new(0.4),
+        &mut Sgd::new(0.4).unwrap(),
         &SparseCrossEntropy,
         &xor_data(),
         None,
@@ -384,6 +384,36 @@ fn schedules_set_the_rate_each_epoch_and_clipping_bounds_the_steps() {
 }
 
 #[test]
+fn a_cosine_schedule_down_to_zero_stops_the_updates_there() {
+    let mut model = Xor::<f32>::new(8);
+    let cosine = |epochs| FitOptions {
+        schedule: Some(Schedule::Cosine {
+            epochs: 2,
+            minimum: 0.0,
+        }),
+        ..quiet(epochs, 8)
+    };
+    let mut train = |model: &mut Xor, epochs| {
+        let mut sgd = Sgd::new(0.4).unwrap();
+        fit(
+            model,
+            &mut sgd,
+            &SparseCrossEntropy,
+            &xor_data(),
+            None,
+            &cosine(epochs),
+            &mut [],
+        )
+        .unwrap()
+    };
+    let history = train(&mut model, 4);
+    assert_eq!(history.series("learning_rate")[2..], [0.0, 0.0]);
+    let mut two_epochs = Xor::<f32>::new(8);
+    train(&mut two_epochs, 2);
+    assert_eq!(model.dense0.weight(), two_epochs.dense0.weight());
+}
+
+#[test]
 fn regression_and_binary_targets_train_with_their_losses() {
     let line = line_data();
     let mut model = Line::<f32>::new(0);
@@ -391,7 +421,7 @@ fn regression_and_binary_targets_train_with_their_losses() {
         metrics: vec![Metric::MeanAbsoluteError],
         ..quiet(200, 0)
     };
-    let mut sgd = Sgd::new(0.1);
+    let mut sgd = Sgd::new(0.1).unwrap();
     let history = fit(
         &mut model,
         &mut sgd,
@@ -506,6 +536,28 @@ fn settings_and_data_that_do_not_fit_are_errors() {
         ..quiet(1, 0)
     };
     fit_with(&xor_data(), &huge).unwrap();
+
+    let mut line = Line::<f32>::new(1);
+    let err = fit(
+        &mut line,
+        &mut Sgd::new(0.1).unwrap(),
+        &Huber { delta: 0.0 },
+        &line_data(),
+        None,
+        &quiet(1, 0),
+        &mut [],
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "invalid delta: expected a positive finite Huber delta, found 0"
+    );
+    assert!(Sgd::new(0.0).is_err() && Sgd::new(f64::NAN).is_err());
+    let zero_epsilon = AdamConfig {
+        epsilon: 0.0,
+        ..AdamConfig::keras()
+    };
+    assert!(Adam::<XorGrads>::new(zero_epsilon).is_err());
 
     let many_classes = Dataset::new(Array2::zeros((3, 2)), vec![0, 1, 4], 5).unwrap();
     let err = evaluate(&Xor::<f32>::new(1), loss, &many_classes, 8).unwrap_err();

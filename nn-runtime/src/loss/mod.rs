@@ -86,6 +86,16 @@ pub trait Loss {
         0.5
     }
 
+    /// Checks the loss's own settings, so `fit` and `evaluate` refuse bad
+    /// ones before training instead of panicking in [`sum`](Self::sum).
+    ///
+    /// # Errors
+    ///
+    /// [`crate::Error::InvalidArgument`] naming the setting.
+    fn check(&self) -> crate::Result<()> {
+        Ok(())
+    }
+
     /// The sum over the batch of the per-sample losses of `outputs` (samples
     /// of `width` values, row after row). With `grad`, also writes the
     /// gradient of the batch *mean* with respect to `outputs` into it.

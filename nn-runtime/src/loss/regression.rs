@@ -106,9 +106,21 @@ impl Loss for Huber {
         kind == TargetKind::Values
     }
 
+    fn check(&self) -> crate::Result<()> {
+        if self.delta.is_finite() && self.delta > 0.0 {
+            Ok(())
+        } else {
+            Err(crate::Error::InvalidArgument {
+                name: "delta",
+                expected: "a positive finite Huber delta".to_owned(),
+                found: self.delta.to_string(),
+            })
+        }
+    }
+
     /// # Panics
     ///
-    /// Also when `delta` is not positive and finite.
+    /// Also when `delta` is not positive and finite (see [`Loss::check`]).
     fn sum<E: Element>(
         &self,
         outputs: &[E],

@@ -2,7 +2,9 @@
 //! learning-rate schedule instead).
 
 use super::state::{named, restore_named};
-use super::{Optimizer, OptimizerState, check_learning_rate, expect_matching, require};
+use super::{
+    Optimizer, OptimizerState, check_learning_rate, check_scheduled_rate, expect_matching, require,
+};
 use crate::{Element, Params, Result};
 
 /// `s += g^2`, then `p -= lr * g / (sqrt(s) + eps)`; the sum of squares `s`
@@ -88,7 +90,7 @@ impl<E: Element, P: Params<E>, G: Params<E>> Optimizer<E, P, G> for Adagrad<G> {
     }
 
     fn set_learning_rate(&mut self, learning_rate: f64) -> Result<()> {
-        check_learning_rate(learning_rate)?;
+        check_scheduled_rate(learning_rate)?;
         self.learning_rate = learning_rate;
         Ok(())
     }

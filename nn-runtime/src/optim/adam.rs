@@ -3,7 +3,7 @@
 
 use super::kernel::AdamStep;
 use super::state::{named, restore_named};
-use super::{Optimizer, OptimizerState, check_learning_rate, expect_matching};
+use super::{Optimizer, OptimizerState, check_scheduled_rate, expect_matching};
 use crate::{Element, Error, Params, Result};
 
 /// Where epsilon enters the update; the two frameworks differ slightly.
@@ -128,8 +128,8 @@ impl AdamConfig {
             (
                 "epsilon",
                 self.epsilon,
-                self.epsilon >= 0.0,
-                "a finite value of at least 0",
+                self.epsilon > 0.0,
+                "a positive finite value (with 0, a gradient of exactly 0 divides 0 by 0)",
             ),
             (
                 "weight_decay",
@@ -252,7 +252,7 @@ impl<E: Element, P: Params<E>, G: Params<E>> Optimizer<E, P, G> for Adam<G> {
     }
 
     fn set_learning_rate(&mut self, learning_rate: f64) -> Result<()> {
-        check_learning_rate(learning_rate)?;
+        check_scheduled_rate(learning_rate)?;
         self.config.learning_rate = learning_rate;
         Ok(())
     }
@@ -367,7 +367,7 @@ mod tests {
         let run = |style| {
             let mut layer = Dense::<1, 1, Identity, f64>::new(&mut SeededRng::new(0));
             let config = AdamConfig {
-                epsilon: 0.0,
+                epsilon: 1e-300,
                 epsilon_style: style,
                 ..AdamConfig::pytorch()
             };

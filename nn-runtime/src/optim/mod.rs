@@ -27,7 +27,7 @@ use crate::{Element, Error, Params, Result};
 /// ```
 /// use nn_runtime::optim::{Optimizer, Sgd};
 /// use nn_runtime::{NoParams};
-/// let mut sgd = Sgd::new(0.1);
+/// let mut sgd = Sgd::new(0.1)?;
 /// Optimizer::<f32, NoParams, NoParams>::step(&mut sgd, &mut NoParams, &NoParams);
 /// Optimizer::<f32, NoParams, NoParams>::set_learning_rate(&mut sgd, 0.05)?;
 /// assert_eq!(Optimizer::<f32, NoParams, NoParams>::learning_rate(&sgd), 0.05);
@@ -40,11 +40,13 @@ pub trait Optimizer<E: Element, P: Params<E>, G: Params<E>> {
     /// The step size the next update uses.
     fn learning_rate(&self) -> f64;
 
-    /// Changes the step size from the next update on (schedules call this).
+    /// Changes the step size from the next update on (schedules call this). A
+    /// rate of 0 is allowed here, as the end of a cosine schedule whose minimum
+    /// is 0: the updates then leave the parameters as they are.
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidArgument`] unless `learning_rate` is positive and finite.
+    /// [`Error::InvalidArgument`] unless `learning_rate` is finite and at least 0.
     fn set_learning_rate(&mut self, learning_rate: f64) -> Result<()>;
 
     /// Everything the optimizer has accumulated, for a checkpoint.
@@ -60,12 +62,22 @@ pub trait Optimizer<E: Element, P: Params<E>, G: Params<E>> {
     fn restore(&mut self, state: &OptimizerState<E>) -> Result<()>;
 }
 
-/// Checks a learning rate is positive and finite.
+/// Checks an optimizer's initial learning rate is positive and finite.
 fn check_learning_rate(learning_rate: f64) -> Result<()> {
     require(
         "learning_rate",
         learning_rate.is_finite() && learning_rate > 0.0,
         "a positive finite number",
+        learning_rate,
+    )
+}
+
+/// Checks a learning rate set by a schedule is finite and at least 0.
+fn check_scheduled_rate(learning_rate: f64) -> Result<()> {
+    require(
+        "learning_rate",
+        learning_rate.is_finite() && learning_rate >= 0.0,
+        "a finite number of at least 0",
         learning_rate,
     )
 }

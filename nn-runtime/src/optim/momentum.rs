@@ -1,7 +1,9 @@
 //! SGD with momentum, classical or Nesterov, as `torch.optim.SGD` computes it.
 
 use super::state::{named, restore_named};
-use super::{Optimizer, OptimizerState, check_learning_rate, expect_matching, require};
+use super::{
+    Optimizer, OptimizerState, check_learning_rate, check_scheduled_rate, expect_matching, require,
+};
 use crate::{Element, Params, Result};
 
 /// `v = momentum * v + g`, then `p -= lr * v`, or with Nesterov
@@ -75,7 +77,7 @@ impl<E: Element, P: Params<E>, G: Params<E>> Optimizer<E, P, G> for Momentum<G> 
     }
 
     fn set_learning_rate(&mut self, learning_rate: f64) -> Result<()> {
-        check_learning_rate(learning_rate)?;
+        check_scheduled_rate(learning_rate)?;
         self.learning_rate = learning_rate;
         Ok(())
     }

@@ -1,7 +1,9 @@
 //! RMSprop as `torch.optim.RMSprop` computes it (no momentum, not centred).
 
 use super::state::{named, restore_named};
-use super::{Optimizer, OptimizerState, check_learning_rate, expect_matching, require};
+use super::{
+    Optimizer, OptimizerState, check_learning_rate, check_scheduled_rate, expect_matching, require,
+};
 use crate::{Element, Params, Result};
 
 /// `v = alpha * v + (1 - alpha) * g^2`, then `p -= lr * g / (sqrt(v) + eps)`;
@@ -81,7 +83,7 @@ impl<E: Element, P: Params<E>, G: Params<E>> Optimizer<E, P, G> for RmsProp<G> {
     }
 
     fn set_learning_rate(&mut self, learning_rate: f64) -> Result<()> {
-        check_learning_rate(learning_rate)?;
+        check_scheduled_rate(learning_rate)?;
         self.learning_rate = learning_rate;
         Ok(())
     }

@@ -1,6 +1,8 @@
 //! Plain stochastic gradient descent.
 
-use super::{Optimizer, OptimizerState, check_learning_rate, expect_matching};
+use super::{
+    Optimizer, OptimizerState, check_learning_rate, check_scheduled_rate, expect_matching,
+};
 use crate::{Element, Params, Result};
 
 /// `p -= lr * g`.
@@ -15,8 +17,9 @@ use crate::{Element, Params, Result};
 /// let mut layer = Dense::<1, 1, Identity>::new(&mut SeededRng::new(0));
 /// layer.weight_mut()[0] = 1.0;
 /// let grads = DenseGrads::<1, 1> { weight: vec![2.0], bias: vec![0.0] };
-/// Sgd::new(0.25).step(&mut layer, &grads);
+/// Sgd::new(0.25)?.step(&mut layer, &grads);
 /// assert_eq!(layer.weight()[0], 0.5);
+/// # Ok::<(), nn_runtime::Error>(())
 /// ```
 #[derive(Clone, Copy, Debug)]
 pub struct Sgd {
@@ -25,8 +28,13 @@ pub struct Sgd {
 
 impl Sgd {
     /// SGD with the given learning rate.
-    pub fn new(learning_rate: f64) -> Self {
-        Self { learning_rate }
+    ///
+    /// # Errors
+    ///
+    /// [`crate::Error::InvalidArgument`] unless `learning_rate` is positive and finite.
+    pub fn new(learning_rate: f64) -> Result<Self> {
+        check_learning_rate(learning_rate)?;
+        Ok(Self { learning_rate })
     }
 }
 
@@ -46,7 +54,7 @@ impl<E: Element, P: Params<E>, G: Params<E>> Optimizer<E, P, G> for Sgd {
     }
 
     fn set_learning_rate(&mut self, learning_rate: f64) -> Result<()> {
-        check_learning_rate(learning_rate)?;
+        check_scheduled_rate(learning_rate)?;
         self.learning_rate = learning_rate;
         Ok(())
     }

@@ -3,6 +3,7 @@
 use std::fs::{self, File};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::{Error, Result};
 
@@ -49,12 +50,19 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
-/// `dir/.name.tmp-<pid>` beside `path`: the same file system, so the rename is atomic.
+/// `dir/.name.tmp-<pid>-<thread>` beside `path`: the same file system, so the
+/// rename is atomic, and a name of its own for each thread, so two threads
+/// saving the same file never write into one temporary.
 fn temporary_path(path: &Path) -> PathBuf {
+    static NEXT_THREAD: AtomicU64 = AtomicU64::new(0);
+    thread_local! {
+        static THREAD: u64 = NEXT_THREAD.fetch_add(1, Ordering::Relaxed);
+    }
     let name = path
         .file_name()
         .map_or_else(|| "file".into(), |n| n.to_string_lossy());
-    path.with_file_name(format!(".{name}.tmp-{}", std::process::id()))
+    let thread = THREAD.with(|id| *id);
+    path.with_file_name(format!(".{name}.tmp-{}-{thread}", std::process::id()))
 }
 
 #[cfg(test)]
@@ -77,5 +85,16 @@ mod tests {
         );
         assert_eq!(fs::read(&target).unwrap(), b"good");
         fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn threads_write_through_temporaries_of_their_own() {
+        let path = Path::new("model.safetensors");
+        let here = temporary_path(path);
+        let there = std::thread::spawn(move || temporary_path(path))
+            .join()
+            .unwrap();
+        assert_ne!(here, there);
+        assert_eq!(here, temporary_path(path));
     }
 }

@@ -37,6 +37,8 @@ pub(crate) struct TrainingState {
 /// A checkpoint read back, not yet applied to a model.
 pub(crate) struct Loaded {
     model: Vec<Vec<f32>>,
+    /// The models callbacks kept, by the callback's position.
+    kept: Vec<(usize, Vec<Vec<f32>>)>,
     pub(crate) optimizer: OptimizerState<f32>,
     pub(crate) state: TrainingState,
 }
@@ -46,13 +48,40 @@ impl Loaded {
     pub(crate) fn apply_model<N: Params<f32>>(&self, model: &mut N) {
         set_model(model, &self.model);
     }
+
+    /// The model the callback at `position` kept, as a copy of `model` with
+    /// the kept weights and buffers, if it kept one.
+    pub(crate) fn kept_model<N: Params<f32> + Clone>(
+        &self,
+        position: usize,
+        model: &N,
+    ) -> Option<N> {
+        let (_, values) = self.kept.iter().find(|(p, _)| *p == position)?;
+        let mut kept = model.clone();
+        set_model(&mut kept, values);
+        Some(kept)
+    }
 }
 
 const MODEL: &str = "model.";
 const OPTIMIZER: &str = "optimizer.";
 const ORDER: &str = "fit.order";
+/// Prefix of the models callbacks keep: `callback<position>.<tensor name>`.
+const KEPT: &str = "callback";
 
-/// Writes a checkpoint to `path`, atomically.
+/// The name prefix of the model kept by the callback at `position`.
+fn kept_prefix(position: usize) -> String {
+    format!("{KEPT}{position}.")
+}
+
+/// The callback position a tensor name belongs to, if it is a kept model's.
+fn kept_position(name: &str) -> Option<usize> {
+    let (position, _) = name.strip_prefix(KEPT)?.split_once('.')?;
+    position.parse().ok()
+}
+
+/// Writes a checkpoint to `path`, atomically, with the models callbacks keep
+/// (`kept`: each with the callback's position).
 ///
 /// # Errors
 ///
@@ -60,10 +89,14 @@ const ORDER: &str = "fit.order";
 pub(crate) fn save_checkpoint<N: Params<f32>>(
     path: &Path,
     model: &N,
+    kept: &[(usize, &N)],
     optimizer: &OptimizerState<f32>,
     state: &TrainingState,
 ) -> Result<()> {
     let mut entries = model_entries(model, MODEL);
+    for &(position, kept) in kept {
+        entries.extend(model_entries(kept, &kept_prefix(position)));
+    }
     entries.extend(optimizer.tensors.iter().map(|(name, values)| Entry {
         name: format!("{OPTIMIZER}{name}"),
         shape: vec![values.len()],
@@ -146,13 +179,25 @@ pub(crate) fn load_checkpoint<N: Params<f32>>(path: &Path, model: &N) -> Result<
         .transpose()?;
     let history = parse_history(field("history")?)
         .ok_or_else(|| bad("checkpoint field `history` is malformed".into()))?;
-    let model_values = model_values(path, &file, model, MODEL)?;
-    let known: BTreeSet<String> = model_entries(model, MODEL)
+    let current = model_values(path, &file, model, MODEL)?;
+    let positions: BTreeSet<usize> = file.names().into_iter().filter_map(kept_position).collect();
+    let kept = positions
+        .into_iter()
+        .map(|p| Ok((p, model_values(path, &file, model, &kept_prefix(p))?)))
+        .collect::<Result<Vec<_>>>()?;
+    let known: BTreeSet<String> = model_entries(model, "")
         .into_iter()
         .map(|e| e.name)
         .collect();
+    let is_model_tensor = |name: &str, prefix: &str| {
+        name.strip_prefix(prefix)
+            .is_some_and(|short| known.contains(short))
+    };
     refuse_unknown(path, &file, |name| {
-        known.contains(name) || name.starts_with(OPTIMIZER) || name == ORDER
+        is_model_tensor(name, MODEL)
+            || kept_position(name).is_some_and(|p| is_model_tensor(name, &kept_prefix(p)))
+            || name.starts_with(OPTIMIZER)
+            || name == ORDER
     })?;
     let mut tensors = Vec::new();
     for name in file.names() {
@@ -173,9 +218,9 @@ pub(crate) fn load_checkpoint<N: Params<f32>>(path: &Path, model: &N) -> Result<
         .parse()
         .map_err(|_| bad("checkpoint field `optimizer_steps` is not a count".into()))?;
     let learning_rate = number("learning_rate")?;
-    if !(learning_rate.is_finite() && learning_rate > 0.0) {
+    if !(learning_rate.is_finite() && learning_rate >= 0.0) {
         return Err(bad(format!(
-            "checkpoint learning rate {learning_rate} is not positive"
+            "checkpoint learning rate {learning_rate} is not a finite number of at least 0"
         )));
     }
     let epoch = number("epoch")?;
@@ -185,7 +230,8 @@ pub(crate) fn load_checkpoint<N: Params<f32>>(path: &Path, model: &N) -> Result<
         )));
     }
     Ok(Loaded {
-        model: model_values,
+        model: current,
+        kept,
         optimizer: OptimizerState { steps, tensors },
         state: TrainingState {
             epoch: epoch as usize,

@@ -10,7 +10,7 @@ use crate::gemm::FlushDenormals;
 use crate::loss::{Loss, Targets};
 use crate::metrics::MetricTally;
 use crate::optim::{Clip, Optimizer};
-use crate::persist::checkpoint::{TrainingState, load_checkpoint, save_checkpoint};
+use crate::persist::checkpoint::{Loaded, TrainingState, load_checkpoint, save_checkpoint};
 use crate::rng::SeededRng;
 use crate::shape::Shape;
 use crate::{Cache, Element, Network, Result};
@@ -78,9 +78,10 @@ impl<E: Element, N: Network<E>> StepBuffers<E, N> {
 /// let mut model = Tiny::from_seed(0);
 /// let mut buffers = StepBuffers::new(0);
 /// let x = [1.0f32, 0.0, 0.0, 1.0];
-/// let loss = train_step(&mut model, &mut Sgd::new(0.1), &SparseCrossEntropy, &x,
+/// let loss = train_step(&mut model, &mut Sgd::new(0.1)?, &SparseCrossEntropy, &x,
 ///                       Targets::Classes(&[0, 1]), &mut buffers, None);
 /// assert!(loss > 0.0);
+/// # Ok::<(), nn_runtime::Error>(())
 /// ```
 pub fn train_step<E, N, O, L>(
     model: &mut N,
@@ -202,8 +203,10 @@ where
     };
     let batches = train.len().div_ceil(options.batch_size);
     let mut history = History::default();
+    let mut stopped_on_resume = false;
     if let Some(path) = options.backup.as_deref().filter(|p| p.exists()) {
-        history = resume(path, model, optimizer, &mut run, scheduler.as_mut())?;
+        let loaded = resume(path, model, optimizer, &mut run, scheduler.as_mut())?;
+        history = loaded.state.history.clone();
         if options.verbosity != Verbosity::Quiet {
             eprintln!(
                 "resuming from {} after epoch {}",
@@ -211,12 +214,17 @@ where
                 history.epochs.len()
             );
         }
+        for (position, callback) in callbacks.iter_mut().enumerate() {
+            let kept = loaded.kept_model(position, model);
+            stopped_on_resume |= callback.on_resume(&history, model, kept)? == Signal::Stop;
+        }
     }
     let first_epoch = history.epochs.len() + 1;
     for_each_callback(&mut progress, callbacks, |c| {
         c.on_train_begin(options.epochs)
     })?;
-    for epoch in first_epoch..=options.epochs {
+    let epochs = if stopped_on_resume { 0 } else { options.epochs };
+    for epoch in first_epoch..=epochs {
         if let Some(scheduler) = &mut scheduler {
             let rate = scheduler.rate(epoch - 1, history.epochs.last())?;
             optimizer.set_learning_rate(rate)?;
@@ -289,7 +297,12 @@ where
                 plateau: scheduler.as_ref().map(Scheduler::plateau_state),
                 history: history.clone(),
             };
-            save_checkpoint(path, model, &optimizer.state(), &state)?;
+            let kept: Vec<(usize, &N)> = callbacks
+                .iter()
+                .enumerate()
+                .filter_map(|(position, c)| Some((position, c.kept_model()?)))
+                .collect();
+            save_checkpoint(path, model, &kept, &optimizer.state(), &state)?;
         }
         let report = &history.epochs[history.epochs.len() - 1];
         stop |= for_each_signal(&mut progress, callbacks, |c| c.on_epoch_end(report, model))?;
@@ -310,15 +323,16 @@ where
 }
 
 /// Restores `model`, `optimizer`, the run's generators and sample order and
-/// the schedule from the checkpoint at `path`; returns the history so far.
-/// Nothing changes when the checkpoint does not fit.
+/// the schedule from the checkpoint at `path`; returns the checkpoint, for its
+/// history and the models callbacks kept. Nothing changes when the checkpoint
+/// does not fit.
 fn resume<N, O>(
     path: &Path,
     model: &mut N,
     optimizer: &mut O,
     run: &mut Run<N>,
     scheduler: Option<&mut Scheduler>,
-) -> Result<History>
+) -> Result<Loaded>
 where
     N: Network<f32>,
     O: Optimizer<f32, N, N::Grads>,
@@ -356,7 +370,7 @@ where
     if let (Some(scheduler), Some(plateau)) = (scheduler, state.plateau) {
         scheduler.resume_plateau(plateau);
     }
-    Ok(state.history.clone())
+    Ok(loaded)
 }
 
 /// The per-run state of [`fit`]: sample order, random streams and reused

@@ -29,9 +29,11 @@ use crate::loss::{Loss, TargetKind};
 use crate::shape::Shape;
 use crate::{Error, Network, Result};
 
-/// Checks that `data` fits `N` and `loss`: features per sample, and targets
-/// of a kind the loss reads, as many classes or values as the network outputs.
+/// Checks `loss`'s settings and that `data` fits `N` and `loss`: features per
+/// sample, and targets of a kind the loss reads, as many classes or values as
+/// the network outputs.
 fn check_data<N: Network<f32>>(data: &Dataset, loss: &impl Loss) -> Result<()> {
+    loss.check()?;
     let (inputs, outputs) = (<N::Input as Shape>::NUMEL, <N::Output as Shape>::NUMEL);
     let invalid = |expected: String, found: String| Error::InvalidArgument {
         name: "data",

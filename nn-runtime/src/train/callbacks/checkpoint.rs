@@ -4,8 +4,8 @@ use std::path::PathBuf;
 
 use super::{Callback, Signal};
 use crate::persist::save_weights;
-use crate::train::EpochReport;
 use crate::train::schedule::improved;
+use crate::train::{EpochReport, History};
 use crate::{Params, Result};
 
 /// Keras's `ModelCheckpoint`: saves the weights (see [`crate::persist`]) after
@@ -56,18 +56,43 @@ impl ModelCheckpoint {
     }
 }
 
+impl ModelCheckpoint {
+    /// Whether `report` calls for a save: always, or when its monitored
+    /// figure is a new best (which it then records).
+    fn wants(&mut self, report: &EpochReport) -> Result<bool> {
+        let Some(monitor) = &self.monitor else {
+            return Ok(true);
+        };
+        let value = report.require(monitor, "checkpoint monitor")?;
+        if !improved(monitor, value, self.best) {
+            return Ok(false);
+        }
+        self.best = Some(value);
+        Ok(true)
+    }
+}
+
 impl<N: Params<f32>> Callback<N> for ModelCheckpoint {
     fn on_epoch_end(&mut self, report: &EpochReport, model: &N) -> Result<Signal> {
-        if let Some(monitor) = &self.monitor {
-            let value = report.require(monitor, "checkpoint monitor")?;
-            if !improved(monitor, value, self.best) {
-                return Ok(Signal::Continue);
-            }
-            self.best = Some(value);
+        if !self.wants(report)? {
+            return Ok(Signal::Continue);
         }
         let path = PathBuf::from(self.path.replace("{epoch}", &report.epoch.to_string()));
         save_weights(model, &path)?;
         self.saved.push(path);
         Ok(Signal::Continue)
+    }
+
+    /// Takes the best figure of the epochs before the last as its best (their
+    /// files were written before the interruption), then sees the last epoch
+    /// as usual: its file may not have been written yet.
+    fn on_resume(&mut self, history: &History, model: &N, _kept: Option<N>) -> Result<Signal> {
+        let Some((last, before)) = history.epochs.split_last() else {
+            return Ok(Signal::Continue);
+        };
+        for report in before {
+            self.wants(report)?;
+        }
+        self.on_epoch_end(last, model)
     }
 }

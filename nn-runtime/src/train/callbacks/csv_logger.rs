@@ -6,11 +6,11 @@ use std::path::PathBuf;
 use super::{Callback, Signal};
 use crate::Result;
 use crate::persist::write_atomically;
-use crate::train::EpochReport;
+use crate::train::{EpochReport, History};
 
 /// Keras's `CSVLogger`: a header `epoch,<figures...>,seconds` and a row per
 /// epoch, the file rewritten atomically after each epoch so it is always
-/// complete.
+/// complete. A run resumed from a backup keeps the rows of the epochs before.
 ///
 /// # Examples
 ///
@@ -42,8 +42,9 @@ impl CsvLogger {
     }
 }
 
-impl<N> Callback<N> for CsvLogger {
-    fn on_epoch_end(&mut self, report: &EpochReport, _model: &N) -> Result<Signal> {
+impl CsvLogger {
+    /// Adds `report`'s row to the text of the file.
+    fn add_row(&mut self, report: &EpochReport) {
         if self.columns.is_empty() {
             self.columns = report.figures.iter().map(|(n, _)| n.clone()).collect();
             self.text = format!("epoch,{},seconds\n", self.columns.join(","));
@@ -58,6 +59,22 @@ impl<N> Callback<N> for CsvLogger {
             let _ = write!(self.text, ",{cell}");
         }
         let _ = writeln!(self.text, ",{}", report.seconds);
+    }
+}
+
+impl<N> Callback<N> for CsvLogger {
+    fn on_epoch_end(&mut self, report: &EpochReport, _model: &N) -> Result<Signal> {
+        self.add_row(report);
+        write_atomically(&self.path, self.text.as_bytes())?;
+        Ok(Signal::Continue)
+    }
+
+    /// Rewrites the rows of every epoch so far, so the log reads as if
+    /// training had never stopped.
+    fn on_resume(&mut self, history: &History, _model: &N, _kept: Option<N>) -> Result<Signal> {
+        for report in &history.epochs {
+            self.add_row(report);
+        }
         write_atomically(&self.path, self.text.as_bytes())?;
         Ok(Signal::Continue)
     }

@@ -72,9 +72,10 @@ impl<N: Clone> EarlyStopping<N> {
     }
 }
 
-impl<N: Clone> Callback<N> for EarlyStopping<N> {
-    fn on_epoch_end(&mut self, report: &EpochReport, model: &N) -> Result<Signal> {
-        let value = report.require(&self.monitor, "early-stopping monitor")?;
+impl<N: Clone> EarlyStopping<N> {
+    /// Takes `value`, epoch `epoch`'s figure, into account; whether it is a
+    /// new best.
+    fn observe(&mut self, epoch: usize, value: f64) -> bool {
         // The value must beat the best by min_delta in the improving direction.
         let shifted = if lower_is_better(&self.monitor) {
             value + self.min_delta
@@ -82,19 +83,49 @@ impl<N: Clone> Callback<N> for EarlyStopping<N> {
             value - self.min_delta
         };
         if improved(&self.monitor, shifted, self.best.map(|(_, best)| best)) {
-            self.best = Some((report.epoch, value));
+            self.best = Some((epoch, value));
             self.waited = 0;
+            return true;
+        }
+        self.waited += 1;
+        false
+    }
+}
+
+impl<N: Clone> Callback<N> for EarlyStopping<N> {
+    fn on_epoch_end(&mut self, report: &EpochReport, model: &N) -> Result<Signal> {
+        let value = report.require(&self.monitor, "early-stopping monitor")?;
+        if self.observe(report.epoch, value) {
             if self.restore {
                 self.best_model = Some(model.clone());
             }
             return Ok(Signal::Continue);
         }
-        self.waited += 1;
         if self.waited >= self.patience {
             self.stopped_epoch = Some(report.epoch);
             return Ok(Signal::Stop);
         }
         Ok(Signal::Continue)
+    }
+
+    /// Replays the figures of the epochs before the last, takes back the best
+    /// weights among them from the backup, then sees the last epoch as usual.
+    fn on_resume(&mut self, history: &History, model: &N, kept: Option<N>) -> Result<Signal> {
+        let Some((last, before)) = history.epochs.split_last() else {
+            return Ok(Signal::Continue);
+        };
+        for report in before {
+            let value = report.require(&self.monitor, "early-stopping monitor")?;
+            self.observe(report.epoch, value);
+        }
+        if self.restore {
+            self.best_model = kept;
+        }
+        self.on_epoch_end(last, model)
+    }
+
+    fn kept_model(&self) -> Option<&N> {
+        self.best_model.as_ref()
     }
 
     fn on_train_end(&mut self, _history: &History, model: &mut N) -> Result<()> {

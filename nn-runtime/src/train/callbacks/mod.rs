@@ -135,6 +135,32 @@ pub trait Callback<N> {
         Ok(Signal::Continue)
     }
 
+    /// Training continues from a backup ([`FitOptions::backup`]) after the
+    /// epochs of `history`, before [`on_train_begin`](Self::on_train_begin).
+    /// The callback should pick up where it stood: `model` holds the weights
+    /// after the last of those epochs, and `kept` is the model this callback
+    /// handed to the backup through [`kept_model`](Self::kept_model). The
+    /// backup is written before the callbacks see an epoch, so the last epoch
+    /// of `history` may be one the callback has not seen yet. Returning
+    /// [`Signal::Stop`] ends training at once.
+    ///
+    /// [`FitOptions::backup`]: crate::train::FitOptions::backup
+    ///
+    /// # Errors
+    ///
+    /// Any error ends `fit` with it.
+    fn on_resume(&mut self, history: &History, model: &N, kept: Option<N>) -> Result<Signal> {
+        let _ = (history, model, kept);
+        Ok(Signal::Continue)
+    }
+
+    /// A copy of the model this callback holds (such as the best weights of
+    /// [`EarlyStopping`]), for `fit` to save in its backup and hand back to
+    /// [`on_resume`](Self::on_resume).
+    fn kept_model(&self) -> Option<&N> {
+        None
+    }
+
     /// Training has ended, normally or stopped; the callback may change the model.
     ///
     /// # Errors
