@@ -393,7 +393,7 @@ fn a_cosine_schedule_down_to_zero_stops_the_updates_there() {
         }),
         ..quiet(epochs, 8)
     };
-    let mut train = |model: &mut Xor, epochs| {
+    let train = |model: &mut Xor, epochs| {
         let mut sgd = Sgd::new(0.4).unwrap();
         fit(
             model,
