@@ -132,7 +132,7 @@ pub use nn_runtime::*;
 ///         -> dense(3, activation = identity) -> softmax
 /// }
 /// # use nn::Network;
-/// assert!(Classifier::<f64>::OUTPUTS_PROBABILITIES);
+/// assert_eq!(Classifier::<f64>::OUTPUT, nn::network::Output::Softmax);
 /// ```
 ///
 /// # Compile errors

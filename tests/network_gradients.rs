@@ -166,7 +166,8 @@ fn parameter_names_and_counts_follow_the_layers() {
         Deep::<f32>::PARAMETERS,
         6 * 5 + 5 + 5 * 4 + 4 + 4 * 7 + 7 + 7 * 3 + 3
     );
-    const { assert!(Deep::<f32>::OUTPUTS_PROBABILITIES && !Tutorial::<f32>::OUTPUTS_PROBABILITIES) };
+    assert_eq!(Deep::<f32>::OUTPUT, nn::network::Output::Softmax);
+    assert_eq!(Tutorial::<f32>::OUTPUT, nn::network::Output::Linear);
 }
 
 #[test]

@@ -247,6 +247,26 @@ fn callbacks_resume_where_they_stood() {
         rows_without_seconds(&dir.join("resumed.csv")),
         rows_without_seconds(&dir.join("straight.csv"))
     );
+    // The backup keeps early stopping's best weights by its position.
+    let backup = dir.join("reordered.safetensors");
+    let mut stop = EarlyStopping::new("val_accuracy", 3).restore_best_weights();
+    let mut log = CsvLogger::new(dir.join("reordered.csv"));
+    assert!(
+        train(
+            Some(backup.clone()),
+            &mut [&mut stop, &mut log, &mut CrashAfter(2)]
+        )
+        .is_err()
+    );
+    let mut stop = EarlyStopping::new("val_accuracy", 3).restore_best_weights();
+    let error = train(Some(backup), &mut [&mut log, &mut stop]).unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .starts_with("invalid callbacks: expected the callbacks of the interrupted run"),
+        "{error}"
+    );
+
     let (mut a, mut b) = (Net::<f32>::new(0), Net::<f32>::new(0));
     load_weights(&mut a, &dir.join("straight.safetensors")).unwrap();
     load_weights(&mut b, &dir.join("resumed.safetensors")).unwrap();

@@ -6,14 +6,16 @@ use std::path::PathBuf;
 
 use ndarray::Array2;
 use nn::data::Dataset;
-use nn::loss::{BinaryCrossEntropy, Huber, MeanSquaredError, SparseCrossEntropy};
+use nn::loss::{
+    BinaryCrossEntropy, CategoricalCrossEntropy, Huber, MeanSquaredError, SparseCrossEntropy,
+};
 use nn::metrics::Metric;
 use nn::optim::{Adam, AdamConfig, Clip, Sgd};
 use nn::persist::load_weights;
 use nn::train::{
     Augmentation, BatchReport, Callback, CsvLogger, EarlyStopping, EpochReport, FitOptions,
     History, ModelCheckpoint, Schedule, Signal, TerminateOnNan, Verbosity, evaluate, fit,
-    predict_proba,
+    predict_classes, predict_proba,
 };
 use nn::{Network, Params};
 
@@ -460,6 +462,66 @@ fn regression_and_binary_targets_train_with_their_losses() {
     let eval = evaluate(&model, &bce, &binary, 64).unwrap();
     assert!(eval.loss < 0.2, "loss {}", eval.loss);
     assert!(eval.accuracy() >= 0.95, "accuracy {}", eval.accuracy());
+    // One logit per sample: its probability is a sigmoid, its class a threshold.
+    let (x, _) = xor_points(200);
+    let proba = predict_proba(&model, x.view()).unwrap();
+    assert!(proba.iter().all(|p| (0.0..=1.0).contains(p)));
+    let classes = predict_classes(&model, x.view()).unwrap();
+    let right = classes.iter().zip(&labels).filter(|(a, b)| a == b).count();
+    assert_eq!(right as f64 / 200.0, eval.accuracy());
+}
+
+nn::network! { XorSoftmax: [2] => dense(16, tanh) -> dense(2, softmax) }
+
+#[test]
+fn a_loss_must_read_what_the_last_layer_gives() {
+    let mut adam = Adam::new(AdamConfig::keras()).unwrap();
+    let mut softmax = XorSoftmax::<f32>::new(0);
+    let err = fit(
+        &mut softmax,
+        &mut adam,
+        &SparseCrossEntropy,
+        &xor_data(),
+        None,
+        &quiet(1, 0),
+        &mut [],
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "invalid loss: expected a loss that reads probabilities, as the network ends in a \
+         softmax (its outputs are probabilities): use CategoricalCrossEntropy { from_logits: \
+         false }, which takes class labels too, instead of sparse_categorical_crossentropy, or \
+         remove the last activation, found sparse_categorical_crossentropy, which reads logits"
+    );
+    let probabilities = CategoricalCrossEntropy { from_logits: false };
+    let history = fit(
+        &mut softmax,
+        &mut adam,
+        &probabilities,
+        &xor_data(),
+        None,
+        &quiet(1, 0),
+        &mut [],
+    );
+    assert!(history.is_ok());
+    let err = evaluate(&Xor::<f32>::new(0), &probabilities, &xor_data(), 8).unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("invalid loss: expected a loss that reads logits, as the network has no"),
+        "{err}"
+    );
+
+    let (features, _) = xor_points(4);
+    let targets = Array2::from_shape_vec((4, 1), vec![0.0, 1.0, 2.0, 0.5]).unwrap();
+    let outside = Dataset::with_values(features, targets).unwrap();
+    let bce = BinaryCrossEntropy { from_logits: true };
+    let err = evaluate(&XorLogit::<f32>::new(0), &bce, &outside, 8).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "invalid targets: expected target values in [0, 1] for binary_crossentropy, \
+         found 2 at value 0 of sample 2"
+    );
 }
 
 #[test]
@@ -558,6 +620,109 @@ fn settings_and_data_that_do_not_fit_are_errors() {
         ..AdamConfig::keras()
     };
     assert!(Adam::<XorGrads>::new(zero_epsilon).is_err());
+
+    let both = FitOptions {
+        validation_split: Some(0.2),
+        ..quiet(1, 0)
+    };
+    let err = fit(
+        &mut model,
+        &mut adam,
+        loss,
+        &xor_data(),
+        Some(&xor_data()),
+        &both,
+        &mut [],
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "invalid validation_split: expected None when validation data is given, found 0.2"
+    );
+    let wide_validation = Dataset::new(Array2::zeros((3, 5)), vec![0, 1, 0], 2).unwrap();
+    let err = fit(
+        &mut model,
+        &mut adam,
+        loss,
+        &xor_data(),
+        Some(&wide_validation),
+        &quiet(1, 0),
+        &mut [],
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string()
+            .ends_with("found 5 features per sample in the validation data"),
+        "{err}"
+    );
+    for (metrics, message) in [
+        (
+            vec![Metric::TopK(0)],
+            "expected a top-k accuracy with k of at least 1, found TopK(0)",
+        ),
+        (
+            vec![Metric::Accuracy, Metric::Accuracy],
+            "expected each metric once, found accuracy twice",
+        ),
+        (
+            vec![Metric::MeanSquaredError],
+            "(mse and mae need rows of target values), found mse",
+        ),
+    ] {
+        let options = FitOptions {
+            metrics,
+            ..quiet(1, 0)
+        };
+        let err = fit(
+            &mut model,
+            &mut adam,
+            loss,
+            &xor_data(),
+            None,
+            &options,
+            &mut [],
+        )
+        .unwrap_err();
+        assert!(err.to_string().ends_with(message), "{err}");
+    }
+    let mut nan_delta = EarlyStopping::new("loss", 2).min_delta(f64::NAN);
+    let err = fit(
+        &mut model,
+        &mut adam,
+        loss,
+        &xor_data(),
+        None,
+        &quiet(1, 0),
+        &mut [&mut nan_delta],
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "invalid min_delta: expected a finite number, found NaN"
+    );
+    let rising = FitOptions {
+        schedule: Some(Schedule::ReduceOnPlateau {
+            monitor: "loss".into(),
+            factor: 0.5,
+            patience: 1,
+            minimum: 0.5,
+        }),
+        ..quiet(1, 0)
+    };
+    let err = fit(
+        &mut model,
+        &mut adam,
+        loss,
+        &xor_data(),
+        None,
+        &rising,
+        &mut [],
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "invalid plateau minimum: expected a rate from 0 to the starting rate 0.001, found 0.5"
+    );
 
     let many_classes = Dataset::new(Array2::zeros((3, 2)), vec![0, 1, 4], 5).unwrap();
     let err = evaluate(&Xor::<f32>::new(1), loss, &many_classes, 8).unwrap_err();

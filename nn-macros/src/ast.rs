@@ -35,17 +35,25 @@ impl Network {
         self.layers.iter().map(|l| l.params).sum()
     }
 
-    /// Whether the last step of the network is a softmax.
-    pub fn outputs_probabilities(&self) -> bool {
-        matches!(
-            self.layers.last().map(|l| &l.kind),
-            Some(
-                LayerKind::Dense {
-                    activation: Activation::Softmax,
-                    ..
-                } | LayerKind::Activation(Activation::Softmax)
-            )
-        )
+    /// The `nn::network::Output` its last layer gives, as an expression
+    /// (a nested network last gives what that network gives).
+    pub fn output_kind(&self) -> TokenStream {
+        let activation = match self.layers.last().map(|l| &l.kind) {
+            Some(LayerKind::Dense { activation, .. } | LayerKind::Activation(activation)) => {
+                activation
+            }
+            Some(LayerKind::Nested { name }) => {
+                return quote!(<#name<E> as ::nn::Network<E>>::OUTPUT);
+            }
+            Some(_) => return quote!(::nn::network::Output::Other),
+            None => return quote!(::nn::network::Output::Linear),
+        };
+        match activation {
+            Activation::Identity => quote!(::nn::network::Output::Linear),
+            Activation::Softmax => quote!(::nn::network::Output::Softmax),
+            Activation::Sigmoid => quote!(::nn::network::Output::Sigmoid),
+            _ => quote!(::nn::network::Output::Other),
+        }
     }
 }
 

@@ -207,7 +207,7 @@ impl Network<f32> for Tiny {
     type Grads = DenseGrads<2, 2>;
     type Cache = TinyCache;
     const PARAMETERS: usize = 6;
-    const OUTPUTS_PROBABILITIES: bool = false;
+    const OUTPUT: crate::network::Output = crate::network::Output::Linear;
 
     fn from_seed(seed: u64) -> Self {
         Self {

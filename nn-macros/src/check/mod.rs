@@ -872,7 +872,10 @@ mod tests {
         assert!(net.input == Shape::Flat(784) && net.output() == Shape::Flat(10));
         assert_eq!(net.parameters(), 101_770);
         assert_eq!(net.source, "[784] => dense(128, relu) -> dense(10)");
-        assert!(!net.outputs_probabilities());
+        assert_eq!(
+            net.output_kind().to_string(),
+            quote::quote!(::nn::network::Output::Linear).to_string()
+        );
     }
 
     #[test]
@@ -884,7 +887,10 @@ mod tests {
         let fields: Vec<String> = net.layers.iter().map(|l| l.field.to_string()).collect();
         assert_eq!(fields, ["dense0", "relu0", "dense1", "softmax0"]);
         assert!(net.layers[1].output == Shape::Flat(8));
-        assert!(net.outputs_probabilities());
+        assert_eq!(
+            net.output_kind().to_string(),
+            quote::quote!(::nn::network::Output::Softmax).to_string()
+        );
     }
 
     #[test]

@@ -17,7 +17,7 @@ pub(super) fn network_impl(net: &ast::Network) -> TokenStream {
     let (input, output) = (net.input.path(), net.output().path());
     let (parameters, input_numel) = (lit(net.parameters()), lit(net.input.numel()));
     let nested = net.nested();
-    let probabilities = net.outputs_probabilities();
+    let output_kind = net.output_kind();
     let last = net.layers.len();
     let (last_a, _) = buffers(last);
     let inits = net.layers.iter().map(|layer| {
@@ -147,7 +147,7 @@ pub(super) fn network_impl(net: &ast::Network) -> TokenStream {
             type Grads = #grads<E>;
             type Cache = #cache<E>;
             const PARAMETERS: usize = #parameters #(+ <#nested<E> as ::nn::Network<E>>::PARAMETERS)*;
-            const OUTPUTS_PROBABILITIES: bool = #probabilities;
+            const OUTPUT: ::nn::network::Output = #output_kind;
 
             fn from_seed(seed: u64) -> Self {
                 let mut __rng = ::nn::rng::SeededRng::new(seed);

@@ -80,7 +80,7 @@ impl<E: Element> Network<E> for Broken<E> {
     type Grads = BrokenParts<E>;
     type Cache = BrokenParts<E>;
     const PARAMETERS: usize = 0;
-    const OUTPUTS_PROBABILITIES: bool = false;
+    const OUTPUT: crate::network::Output = crate::network::Output::Linear;
     fn from_seed(_seed: u64) -> Self {
         unreachable!("{UNREACHABLE}")
     }

@@ -23,14 +23,16 @@ impl Activation for Identity {
 }
 
 /// `f(z) = max(z, 0)`; the derivative at 0 is taken as 0, as PyTorch does.
+/// A NaN stays NaN, as in PyTorch, so a broken weight shows in the loss.
 ///
 /// # Examples
 ///
 /// ```
 /// use nn_runtime::act::{Activation, Relu};
-/// let mut y = [-3.0f64, 0.0, 3.0];
-/// Relu::forward(&mut y, 3);
-/// assert_eq!(y, [0.0, 0.0, 3.0]);
+/// let mut y = [-3.0f64, 0.0, 3.0, f64::NAN];
+/// Relu::forward(&mut y, 4);
+/// assert_eq!(y[..3], [0.0, 0.0, 3.0]);
+/// assert!(y[3].is_nan());
 /// ```
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Relu;
@@ -39,7 +41,9 @@ impl Activation for Relu {
     const NAME: &'static str = "relu";
     fn forward<E: Element>(values: &mut [E], _width: usize) {
         for v in values {
-            *v = v.max(E::zero());
+            if *v < E::zero() {
+                *v = E::zero();
+            }
         }
     }
     fn backward<E: Element>(_z: Option<&[E]>, y: &[E], grad: &mut [E], _width: usize) {
@@ -138,7 +142,7 @@ impl Activation for Softmax {
 }
 
 /// `1 / (1 + e^-z)` without overflow for large `|z|`.
-pub(super) fn sigmoid<E: Element>(z: E) -> E {
+pub(crate) fn sigmoid<E: Element>(z: E) -> E {
     if z >= E::zero() {
         E::one() / (E::one() + (-z).exp())
     } else {

@@ -24,8 +24,8 @@ mod erf;
 mod rectifiers;
 mod smooth;
 
-pub(crate) use basic::softmax_row;
 pub use basic::{Identity, Relu, Sigmoid, Softmax, Tanh};
+pub(crate) use basic::{sigmoid, softmax_row};
 pub use rectifiers::{Elu, LeakyRelu};
 pub use smooth::{Gelu, GeluTanh, Silu, Softplus};
 

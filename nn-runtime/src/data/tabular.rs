@@ -25,14 +25,17 @@ pub struct CsvData {
 
 /// Reads a classification data set: every column but `label_column` is a
 /// numeric feature. Labels are whole numbers from 0 (the classes are 0 up to
-/// the largest), or text, each distinct text a class in sorted order.
+/// the largest, below 2^24), or text, each distinct text a class in sorted
+/// order; not a mix of the two, and never empty.
 ///
 /// # Errors
 ///
 /// - [`Error::Io`] when the file cannot be read;
 /// - [`Error::BadFormat`] naming the line and column of a value that is not
-///   a finite number, a row with another number of fields than the header,
-///   a missing label column, or a file without data rows.
+///   a finite number, an empty label, a numeric label that is not a whole
+///   number from 0 below 2^24 while others are numbers, a row with another
+///   number of fields than the header, a missing label column, or a file
+///   without data rows.
 ///
 /// # Examples
 ///
@@ -49,6 +52,30 @@ pub struct CsvData {
 pub fn load_csv_classes(path: &Path, label_column: &str) -> Result<CsvData> {
     let table = Table::read(path, &[label_column])?;
     let labels_text: Vec<&str> = table.targets.iter().map(|row| row[0].as_str()).collect();
+    let bad_label = |row: usize, why: &str| Error::BadFormat {
+        path: path.to_owned(),
+        detail: format!(
+            "line {}, column `{label_column}`: {why}",
+            table.features[row].0
+        ),
+    };
+    if let Some(row) = labels_text.iter().position(|t| t.is_empty()) {
+        return Err(bad_label(row, "the label is empty"));
+    }
+    // Numbers are class indices; then every label must be one.
+    if labels_text.iter().any(|t| t.parse::<f64>().is_ok()) {
+        let index = |t: &str| t.parse::<usize>().ok().filter(|&i| i < MAX_CSV_CLASSES);
+        if let Some(row) = labels_text.iter().position(|t| index(t).is_none()) {
+            return Err(bad_label(
+                row,
+                &format!(
+                    "`{}` is not a class index (a whole number from 0 below 2^24), while other \
+                     labels are numbers; write every label as a class index, or every label as text",
+                    labels_text[row]
+                ),
+            ));
+        }
+    }
     let numeric: Option<Vec<usize>> = labels_text.iter().map(|t| t.parse().ok()).collect();
     let (labels, class_names) = match numeric {
         Some(labels) => (labels, Vec::new()),
@@ -105,6 +132,9 @@ pub fn load_csv_values(path: &Path, target_columns: &[&str]) -> Result<CsvData> 
     })
 }
 
+/// Class indices read from a CSV file stay below this (16.7 million classes).
+const MAX_CSV_CLASSES: usize = 1 << 24;
+
 /// A CSV file split into feature and target columns, still as text.
 struct Table<'a> {
     path: &'a Path,
@@ -132,6 +162,11 @@ impl<'a> Table<'a> {
             .iter()
             .map(str::to_owned)
             .collect();
+        if header.iter().all(String::is_empty) {
+            return Err(bad(
+                "no header line: expected the column names on the first line".to_owned(),
+            ));
+        }
         let mut target_at = Vec::with_capacity(target_columns.len());
         for name in target_columns {
             let at = header.iter().position(|h| h == name).ok_or_else(|| {
@@ -219,6 +254,14 @@ fn csv_error(path: &Path, error: csv::Error) -> Error {
                 line.unwrap_or(0)
             ),
         },
+        csv::ErrorKind::Utf8 { err, .. } => Error::BadFormat {
+            path: path.to_owned(),
+            detail: format!(
+                "line {}, field {}: not valid UTF-8 text",
+                line.unwrap_or(0),
+                err.field() + 1
+            ),
+        },
         other => Error::BadFormat {
             path: path.to_owned(),
             detail: format!("line {}: {other:?}", line.unwrap_or(0)),
@@ -279,6 +322,32 @@ mod tests {
         assert_eq!(
             error("label\n1\n", "label"),
             "no feature columns besides the targets"
+        );
+        assert_eq!(
+            error("", "label"),
+            "no header line: expected the column names on the first line"
+        );
+        assert_eq!(
+            error("a,label\n1,0\n2,\n", "label"),
+            "line 3, column `label`: the label is empty"
+        );
+        for label in ["?", "-1", "0.0", "18446744073709551615"] {
+            let text = format!("a,label\n1,0\n2,{label}\n3,1\n");
+            let message = error(&text, "label");
+            assert!(
+                message.starts_with(&format!(
+                    "line 3, column `label`: `{label}` is not a class index"
+                )),
+                "{message}"
+            );
+        }
+        let path = write("utf8", "a,label\n1,0\n");
+        std::fs::write(&path, b"a,label\n1,\xff\n").unwrap();
+        let message = load_csv_classes(&path, "label").unwrap_err().to_string();
+        std::fs::remove_file(&path).unwrap();
+        assert!(
+            message.ends_with("line 2, field 2: not valid UTF-8 text"),
+            "{message}"
         );
     }
 

@@ -1,6 +1,8 @@
 //! Binary cross-entropy, one independent yes/no per output.
 
-use super::{Loss, TargetKind, Targets, batch_size, value_rows};
+use super::{
+    Loss, LossInput, TargetKind, Targets, batch_size, check_probability_targets, value_rows,
+};
 use crate::Element;
 
 /// Probabilities are clipped to `[CLIP, 1 - CLIP]` before their logarithm
@@ -42,6 +44,18 @@ impl Loss for BinaryCrossEntropy {
 
     fn binary_threshold(&self) -> f64 {
         if self.from_logits { 0.0 } else { 0.5 }
+    }
+
+    fn input(&self) -> LossInput {
+        if self.from_logits {
+            LossInput::Logits
+        } else {
+            LossInput::Probabilities
+        }
+    }
+
+    fn check_targets(&self, values: &[f32], width: usize) -> crate::Result<()> {
+        check_probability_targets(self.name(), values, width)
     }
 
     fn sum<E: Element>(

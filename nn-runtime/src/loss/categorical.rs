@@ -1,6 +1,6 @@
 //! Categorical cross-entropy with class-index, one-hot or soft targets.
 
-use super::{Loss, TargetKind, Targets, batch_size};
+use super::{Loss, LossInput, TargetKind, Targets, batch_size, check_probability_targets};
 use crate::Element;
 
 /// Probabilities are clipped to `[CLIP, 1 - CLIP]` before their logarithm, as Keras does.
@@ -38,6 +38,18 @@ impl Loss for CategoricalCrossEntropy {
 
     fn accepts(&self, _kind: TargetKind) -> bool {
         true
+    }
+
+    fn input(&self) -> LossInput {
+        if self.from_logits {
+            LossInput::Logits
+        } else {
+            LossInput::Probabilities
+        }
+    }
+
+    fn check_targets(&self, values: &[f32], width: usize) -> crate::Result<()> {
+        check_probability_targets(self.name(), values, width)
     }
 
     fn sum<E: Element>(

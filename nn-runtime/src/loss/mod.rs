@@ -35,6 +35,25 @@ pub enum Targets<'a, E> {
     Values(&'a [E]),
 }
 
+/// What a loss reads from the network: logits, probabilities, or plain values.
+///
+/// # Examples
+///
+/// ```
+/// use nn_runtime::loss::{BinaryCrossEntropy, Loss, LossInput, MeanSquaredError};
+/// assert_eq!(BinaryCrossEntropy { from_logits: true }.input(), LossInput::Logits);
+/// assert_eq!(MeanSquaredError.input(), LossInput::Values);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LossInput {
+    /// Logits: a softmax or sigmoid is applied inside the loss.
+    Logits,
+    /// Probabilities from a softmax or sigmoid layer.
+    Probabilities,
+    /// Any values (regression losses).
+    Values,
+}
+
 /// Which kind of [`Targets`] a loss reads.
 ///
 /// # Examples
@@ -61,6 +80,23 @@ impl<E> Targets<'_, E> {
     }
 }
 
+/// Checks every target value of `loss_name` lies in `[0, 1]`.
+fn check_probability_targets(loss_name: &str, values: &[f32], width: usize) -> crate::Result<()> {
+    match values.iter().position(|v| !(0.0..=1.0).contains(v)) {
+        None => Ok(()),
+        Some(at) => Err(crate::Error::InvalidArgument {
+            name: "targets",
+            expected: format!("target values in [0, 1] for {loss_name}"),
+            found: format!(
+                "{} at value {} of sample {}",
+                values[at],
+                at % width.max(1),
+                at / width.max(1)
+            ),
+        }),
+    }
+}
+
 /// A training objective over a batch of network outputs.
 ///
 /// # Examples
@@ -84,6 +120,24 @@ pub trait Loss {
     /// 0.5 for probabilities, 0 for a logit.
     fn binary_threshold(&self) -> f64 {
         0.5
+    }
+
+    /// What the loss reads from the network; `fit` and `evaluate` refuse a
+    /// network whose last layer gives the other kind.
+    fn input(&self) -> LossInput {
+        LossInput::Values
+    }
+
+    /// Checks that target values lie in the range the loss is defined on
+    /// (`[0, 1]` for the cross-entropies), so a mistake in the data is an
+    /// error rather than a negative loss.
+    ///
+    /// # Errors
+    ///
+    /// [`crate::Error::InvalidArgument`] naming the first value out of range.
+    fn check_targets(&self, values: &[f32], width: usize) -> crate::Result<()> {
+        let _ = (values, width);
+        Ok(())
     }
 
     /// Checks the loss's own settings, so `fit` and `evaluate` refuse bad

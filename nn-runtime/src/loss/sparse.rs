@@ -1,6 +1,6 @@
 //! Sparse categorical cross-entropy from logits: the loss `fit` trains with.
 
-use super::{BatchStats, Loss, TargetKind, Targets, argmax};
+use super::{BatchStats, Loss, LossInput, TargetKind, Targets, argmax};
 use crate::Element;
 
 /// Sparse categorical cross-entropy from logits, averaged over the batch.
@@ -102,6 +102,10 @@ impl Loss for SparseCrossEntropy {
 
     fn accepts(&self, kind: TargetKind) -> bool {
         kind == TargetKind::Classes
+    }
+
+    fn input(&self) -> LossInput {
+        LossInput::Logits
     }
 
     fn sum<E: Element>(

@@ -65,7 +65,7 @@ impl Metric {
     }
 
     /// Whether the metric compares an output with a row of target values.
-    fn needs_values(&self) -> bool {
+    pub(crate) fn needs_values(&self) -> bool {
         matches!(self, Metric::MeanSquaredError | Metric::MeanAbsoluteError)
     }
 }

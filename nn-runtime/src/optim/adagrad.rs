@@ -3,7 +3,8 @@
 
 use super::state::{named, restore_named};
 use super::{
-    Optimizer, OptimizerState, check_learning_rate, check_scheduled_rate, expect_matching, require,
+    Optimizer, OptimizerState, POSITIVE_IN_F32, check_learning_rate, check_scheduled_rate,
+    expect_matching, positive_in_f32, require,
 };
 use crate::{Element, Params, Result};
 
@@ -51,8 +52,8 @@ impl<G: Default> Adagrad<G> {
         )?;
         require(
             "epsilon",
-            epsilon.is_finite() && epsilon > 0.0,
-            "a positive finite number",
+            positive_in_f32(epsilon),
+            POSITIVE_IN_F32,
             epsilon,
         )?;
         Ok(Self {

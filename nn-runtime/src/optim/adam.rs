@@ -3,7 +3,10 @@
 
 use super::kernel::AdamStep;
 use super::state::{named, restore_named};
-use super::{Optimizer, OptimizerState, check_scheduled_rate, expect_matching};
+use super::{
+    Optimizer, OptimizerState, POSITIVE_IN_F32, check_scheduled_rate, expect_matching,
+    positive_in_f32,
+};
 use crate::{Element, Error, Params, Result};
 
 /// Where epsilon enters the update; the two frameworks differ slightly.
@@ -110,8 +113,8 @@ impl AdamConfig {
             (
                 "learning_rate",
                 self.learning_rate,
-                self.learning_rate > 0.0,
-                "a finite value above 0",
+                positive_in_f32(self.learning_rate),
+                POSITIVE_IN_F32,
             ),
             (
                 "beta1",
@@ -128,14 +131,22 @@ impl AdamConfig {
             (
                 "epsilon",
                 self.epsilon,
-                self.epsilon > 0.0,
-                "a positive finite value (with 0, a gradient of exactly 0 divides 0 by 0)",
+                positive_in_f32(self.epsilon),
+                "a positive number that f32 holds, 1.2e-38 to 3.4e38 (with 0, a gradient of \
+                 exactly 0 divides 0 by 0)",
             ),
             (
                 "weight_decay",
                 self.weight_decay,
                 self.weight_decay >= 0.0,
                 "a finite value of at least 0",
+            ),
+            (
+                "weight_decay",
+                self.weight_decay,
+                !self.decoupled_weight_decay || self.learning_rate * self.weight_decay <= 1.0,
+                "at most 1 / learning_rate with decoupled decay (each step multiplies the \
+                 weights by 1 - learning_rate * weight_decay)",
             ),
         ];
         for (name, value, ok, expected) in checks {
@@ -367,7 +378,7 @@ mod tests {
         let run = |style| {
             let mut layer = Dense::<1, 1, Identity, f64>::new(&mut SeededRng::new(0));
             let config = AdamConfig {
-                epsilon: 1e-300,
+                epsilon: 1e-30,
                 epsilon_style: style,
                 ..AdamConfig::pytorch()
             };

@@ -36,12 +36,12 @@ impl Clip {
             Clip::Norm(bound) => ("clip norm", bound),
             Clip::Value(bound) => ("clip value", bound),
         };
-        if bound.is_finite() && bound > 0.0 {
+        if super::positive_in_f32(bound) {
             Ok(())
         } else {
             Err(Error::InvalidArgument {
                 name,
-                expected: "a positive finite number".to_owned(),
+                expected: super::POSITIVE_IN_F32.to_owned(),
                 found: bound.to_string(),
             })
         }
@@ -97,8 +97,10 @@ mod tests {
         let error = Clip::Norm(0.0).validate().unwrap_err();
         assert_eq!(
             error.to_string(),
-            "invalid clip norm: expected a positive finite number, found 0"
+            "invalid clip norm: expected a positive number that f32 holds (1.2e-38 to 3.4e38), \
+             found 0"
         );
         assert!(Clip::Value(f64::NAN).validate().is_err());
+        assert!(Clip::Value(1e-300).validate().is_err(), "0 in f32");
     }
 }

@@ -62,12 +62,21 @@ pub trait Optimizer<E: Element, P: Params<E>, G: Params<E>> {
     fn restore(&mut self, state: &OptimizerState<E>) -> Result<()>;
 }
 
-/// Checks an optimizer's initial learning rate is positive and finite.
+/// What a setting that must stay positive in `f32` is expected to be.
+const POSITIVE_IN_F32: &str = "a positive number that f32 holds (1.2e-38 to 3.4e38)";
+
+/// Whether `value` is positive and stays a positive normal number in `f32`
+/// (a setting of 1e-300 would be 0 there, one of 1e300 infinite).
+fn positive_in_f32(value: f64) -> bool {
+    (f64::from(f32::MIN_POSITIVE)..=f64::from(f32::MAX)).contains(&value)
+}
+
+/// Checks an optimizer's initial learning rate is positive, in `f32` too.
 fn check_learning_rate(learning_rate: f64) -> Result<()> {
     require(
         "learning_rate",
-        learning_rate.is_finite() && learning_rate > 0.0,
-        "a positive finite number",
+        positive_in_f32(learning_rate),
+        POSITIVE_IN_F32,
         learning_rate,
     )
 }
@@ -76,8 +85,8 @@ fn check_learning_rate(learning_rate: f64) -> Result<()> {
 fn check_scheduled_rate(learning_rate: f64) -> Result<()> {
     require(
         "learning_rate",
-        learning_rate.is_finite() && learning_rate >= 0.0,
-        "a finite number of at least 0",
+        learning_rate == 0.0 || positive_in_f32(learning_rate),
+        "0, or a positive number that f32 holds (1.2e-38 to 3.4e38)",
         learning_rate,
     )
 }

@@ -9,12 +9,14 @@ use crate::{Error, Result};
 
 /// Writes `bytes` to `path` through a temporary file in the same directory,
 /// flushed to disk and then renamed over `path`: a crash at any point leaves
-/// the previous file (or none) in place, never a half-written one.
+/// the previous file (or none) in place, never a half-written one. A `path`
+/// that is a symbolic link replaces the file it points to, not the link.
 ///
 /// # Errors
 ///
-/// [`Error::WriteFailed`] naming `path` when the directory cannot be written
-/// or the disk is full; the temporary file is removed.
+/// [`Error::WriteFailed`] naming `path` when the directory cannot be written,
+/// the disk is full, or `path` exists and is not a regular file (a directory
+/// or a device is never replaced); the temporary file is removed.
 ///
 /// # Examples
 ///
@@ -31,6 +33,19 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
         path: path.to_owned(),
         source,
     };
+    let target = match fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => fs::canonicalize(path).map_err(failed)?,
+        _ => path.to_owned(),
+    };
+    if let Ok(meta) = fs::metadata(&target)
+        && !meta.is_file()
+    {
+        return Err(failed(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "it exists and is not a regular file",
+        )));
+    }
+    let path = target.as_path();
     let temporary = temporary_path(path);
     let written = File::create(&temporary).and_then(|mut file| {
         file.write_all(bytes)?;
@@ -84,6 +99,32 @@ mod tests {
                 .starts_with(&format!("cannot write {}", target.display()))
         );
         assert_eq!(fs::read(&target).unwrap(), b"good");
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn links_are_followed_and_directories_never_replaced() {
+        let dir = std::env::temp_dir().join(format!("nn-atomic-link-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        let error = write_atomically(&dir, b"x").unwrap_err().to_string();
+        assert!(
+            error.ends_with("it exists and is not a regular file"),
+            "{error}"
+        );
+        #[cfg(unix)]
+        {
+            let (target, link) = (dir.join("target"), dir.join("link"));
+            fs::write(&target, b"old").unwrap();
+            std::os::unix::fs::symlink(&target, &link).unwrap();
+            write_atomically(&link, b"new").unwrap();
+            assert!(
+                fs::symlink_metadata(&link)
+                    .unwrap()
+                    .file_type()
+                    .is_symlink()
+            );
+            assert_eq!(fs::read(&target).unwrap(), b"new");
+        }
         fs::remove_dir_all(&dir).unwrap();
     }
 

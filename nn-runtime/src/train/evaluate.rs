@@ -76,7 +76,7 @@ pub fn evaluate<N: Network<f32>, L: Loss>(
     batch_size: usize,
 ) -> Result<Evaluation> {
     check_batch_size(batch_size)?;
-    check_data::<N>(data, loss)?;
+    check_data::<N>(data, loss, "evaluation")?;
     let _flush = FlushDenormals::enable();
     let width = <N::Output as Shape>::NUMEL;
     let mut cache = N::Cache::default();

@@ -4,7 +4,10 @@ use std::path::Path;
 use std::time::Instant;
 
 use super::callbacks::{BatchReport, Callback, ProgressLogger, Signal, Verbosity};
-use super::{EpochReport, FitOptions, History, Scheduler, check_batch_size, check_data, evaluate};
+use super::{
+    EpochReport, FitOptions, History, Scheduler, check_batch_size, check_data, check_metrics,
+    evaluate,
+};
 use crate::data::{BatchTargets, Dataset};
 use crate::gemm::FlushDenormals;
 use crate::loss::{Loss, Targets};
@@ -170,16 +173,24 @@ where
     }
     let split;
     let (train, validation) = match (validation, options.validation_split) {
-        (Some(validation), _) => (data, Some(validation)),
+        (Some(_), Some(fraction)) => {
+            return Err(crate::Error::InvalidArgument {
+                name: "validation_split",
+                expected: "None when validation data is given".to_owned(),
+                found: fraction.to_string(),
+            });
+        }
+        (Some(validation), None) => (data, Some(validation)),
         (None, Some(fraction)) => {
             split = data.split_last(fraction)?;
             (&split.0, Some(&split.1))
         }
         (None, None) => (data, None),
     };
-    check_data::<N>(train, loss)?;
+    check_data::<N>(train, loss, "training")?;
+    check_metrics(&options.metrics, train)?;
     if let Some(validation) = validation {
-        check_data::<N>(validation, loss)?;
+        check_data::<N>(validation, loss, "validation")?;
     }
     let mut scheduler = options
         .schedule

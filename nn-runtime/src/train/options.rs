@@ -50,7 +50,9 @@ pub struct FitOptions {
     /// state, the schedule's position, the random generators, the sample
     /// order and the history there, atomically; when the file exists as `fit`
     /// starts, training continues from it, exactly as if it had never
-    /// stopped. Callbacks start afresh. The file is removed when training ends
+    /// stopped. Callbacks pick up where they stood (see
+    /// [`Callback::on_resume`](crate::train::Callback::on_resume)) when they are
+    /// passed in the same order. The file is removed when training ends
     /// without error.
     pub backup: Option<PathBuf>,
 }

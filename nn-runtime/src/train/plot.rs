@@ -92,7 +92,10 @@ fn panel(svg: &mut String, history: &History, name: &str, left: f64) {
     let (low, high) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
         (lo.min(v), hi.max(v))
     });
-    let (low, high) = if high > low {
+    let (low, high) = if curves.is_empty() {
+        // Nothing finite to draw (a diverged run): an empty panel from 0 to 1.
+        (0.0, 1.0)
+    } else if high > low {
         let pad = (high - low) * 0.05;
         (low - pad, high + pad)
     } else {
@@ -221,6 +224,20 @@ mod tests {
             "viewBox=\"0 0 {} {PANEL_HEIGHT}\"",
             2.0 * PANEL_WIDTH
         )));
+    }
+
+    #[test]
+    fn a_figure_without_finite_values_gives_an_empty_panel() {
+        let history = History {
+            epochs: vec![EpochReport {
+                epoch: 1,
+                figures: vec![("loss".to_owned(), f64::NAN)],
+                seconds: 1.0,
+                samples: 4,
+            }],
+        };
+        let svg = history_svg(&history, &["loss"]);
+        assert!(!svg.contains("NaN") && !svg.contains("inf"), "{svg}");
     }
 
     #[test]

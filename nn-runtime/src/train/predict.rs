@@ -2,9 +2,10 @@
 
 use ndarray::{Array2, ArrayView2};
 
-use crate::act::softmax_row;
+use crate::act::{sigmoid, softmax_row};
 use crate::gemm::FlushDenormals;
 use crate::loss::argmax;
+use crate::network::Output;
 use crate::shape::Shape;
 use crate::{Error, Network, Result};
 
@@ -13,7 +14,9 @@ const PREDICT_BATCH: usize = 1024;
 
 /// Class probabilities, `[samples, classes]`, for inputs `[samples, features]`.
 ///
-/// Applies a softmax to the network's outputs unless its last layer already is one.
+/// The network's outputs when its last layer is a softmax or a sigmoid;
+/// otherwise they are logits, turned into probabilities by a softmax, or by a
+/// sigmoid when there is a single output (one yes/no per sample).
 ///
 /// # Errors
 ///
@@ -48,14 +51,18 @@ pub fn predict_proba<N: Network<f32>>(model: &N, x: ArrayView2<'_, f32>) -> Resu
     for chunk in flat.chunks(PREDICT_BATCH * inputs) {
         out.extend_from_slice(model.forward(chunk, &mut cache));
     }
-    if !N::OUTPUTS_PROBABILITIES {
-        out.chunks_exact_mut(classes).for_each(softmax_row);
+    match N::OUTPUT {
+        Output::Softmax | Output::Sigmoid => {}
+        // One logit per sample is one yes/no: its probability is a sigmoid.
+        _ if classes == 1 => out.iter_mut().for_each(|z| *z = sigmoid(*z)),
+        _ => out.chunks_exact_mut(classes).for_each(softmax_row),
     }
     Ok(Array2::from_shape_vec((x.nrows(), classes), out)
         .unwrap_or_else(|_| unreachable!("invariant: one output row per input row")))
 }
 
-/// The most likely class of each row of `x`.
+/// The most likely class of each row of `x`; with a single output, class 1
+/// where its probability is at least 0.5, as binary accuracy counts.
 ///
 /// # Errors
 ///
@@ -77,6 +84,9 @@ pub fn predict_classes<N: Network<f32>>(model: &N, x: ArrayView2<'_, f32>) -> Re
     let flat = proba.as_slice().unwrap_or_else(|| {
         unreachable!("invariant: predict_proba returns a standard-layout array")
     });
+    if classes == 1 {
+        return Ok(flat.iter().map(|&p| usize::from(p >= 0.5)).collect());
+    }
     Ok(flat
         .chunks_exact(classes)
         .map(|row| argmax(row).0)

@@ -93,6 +93,13 @@ impl Scheduler {
     ///
     /// [`Error::InvalidArgument`] naming the first setting out of range.
     pub fn new(schedule: Schedule, base: f64) -> Result<Self> {
+        if !(base.is_finite() && base > 0.0) {
+            return Err(Error::InvalidArgument {
+                name: "schedule base rate",
+                expected: "a positive finite learning rate".to_owned(),
+                found: base.to_string(),
+            });
+        }
         validate(&schedule, base, true)?;
         Ok(Self {
             schedule,
@@ -167,12 +174,18 @@ pub(crate) fn lower_is_better(name: &str) -> bool {
     base.ends_with("loss") || matches!(base, "error_rate" | "mse" | "mae")
 }
 
+/// `count` as an exponent; past `i32::MAX` a factor in (0, 1] has long
+/// reached its limit, so the largest exponent gives the same rate.
+fn saturating_i32(count: usize) -> i32 {
+    i32::try_from(count).unwrap_or(i32::MAX)
+}
+
 /// The rate of a schedule without state at `epoch`.
 fn closed_form(schedule: &Schedule, base: f64, epoch: usize) -> f64 {
     match schedule {
         Schedule::Constant | Schedule::ReduceOnPlateau { .. } => base,
-        Schedule::Step { every, factor } => base * factor.powi((epoch / every) as i32),
-        Schedule::Exponential { factor } => base * factor.powi(epoch as i32),
+        Schedule::Step { every, factor } => base * factor.powi(saturating_i32(epoch / every)),
+        Schedule::Exponential { factor } => base * factor.powi(saturating_i32(epoch)),
         Schedule::Cosine { epochs, minimum } => {
             let progress = epoch.min(*epochs) as f64 / *epochs as f64;
             minimum + (base - minimum) * (1.0 + (std::f64::consts::PI * progress).cos()) / 2.0
@@ -241,10 +254,10 @@ fn validate(schedule: &Schedule, base: f64, top_level: bool) -> Result<()> {
         } => {
             if !(*factor > 0.0 && *factor < 1.0) {
                 fail("plateau factor", "a number in (0, 1)", factor.to_string())
-            } else if !(*minimum >= 0.0 && minimum.is_finite()) {
+            } else if !(*minimum >= 0.0 && *minimum <= base) {
                 fail(
                     "plateau minimum",
-                    "a finite rate of at least 0",
+                    &format!("a rate from 0 to the starting rate {base}"),
                     minimum.to_string(),
                 )
             } else {

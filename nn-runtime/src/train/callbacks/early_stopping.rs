@@ -1,9 +1,9 @@
 //! Stopping when a monitored figure stops improving.
 
 use super::{Callback, Signal};
-use crate::Result;
 use crate::train::schedule::{improved, lower_is_better};
 use crate::train::{EpochReport, History};
+use crate::{Error, Result};
 
 /// Keras's `EarlyStopping`: stops once `monitor` has gone `patience` epochs
 /// without improving by more than `min_delta`. Losses and errors improve
@@ -49,7 +49,8 @@ impl<N: Clone> EarlyStopping<N> {
         }
     }
 
-    /// Counts only improvements larger than `min_delta` (absolute).
+    /// Counts only improvements larger than `min_delta` (absolute; `fit`
+    /// refuses one that is not finite).
     pub fn min_delta(mut self, min_delta: f64) -> Self {
         self.min_delta = min_delta.abs();
         self
@@ -119,9 +120,30 @@ impl<N: Clone> Callback<N> for EarlyStopping<N> {
             self.observe(report.epoch, value);
         }
         if self.restore {
+            if kept.is_none() && self.best.is_some() {
+                return Err(Error::InvalidArgument {
+                    name: "callbacks",
+                    expected: "the callbacks of the interrupted run, in the same order (the \
+                               backup keeps early stopping's best weights by its position)"
+                        .to_owned(),
+                    found: "no best weights in the backup for this early stopping".to_owned(),
+                });
+            }
             self.best_model = kept;
         }
         self.on_epoch_end(last, model)
+    }
+
+    fn on_train_begin(&mut self, _epochs: usize) -> Result<()> {
+        if self.min_delta.is_finite() {
+            Ok(())
+        } else {
+            Err(Error::InvalidArgument {
+                name: "min_delta",
+                expected: "a finite number".to_owned(),
+                found: self.min_delta.to_string(),
+            })
+        }
     }
 
     fn kept_model(&self) -> Option<&N> {
