@@ -37,7 +37,7 @@ pub fn main_with<N: Network<f32>>(
     let args = match Args::parse(std::env::args().skip(1), &defaults) {
         Ok(Some(args)) => args,
         Ok(None) => {
-            say!("{}", usage());
+            say!("{}", usage(&defaults));
             return ExitCode::SUCCESS;
         }
         Err(message) => {
@@ -58,19 +58,24 @@ fn program_name() -> String {
         .map_or_else(|| "example".into(), |s| s.to_string_lossy().into_owned())
 }
 
-/// The flags every training example takes.
-fn usage() -> String {
+/// The flags every training example takes, with this example's defaults.
+fn usage(defaults: &Defaults) -> String {
     format!(
         "usage: {} [--dataset mnist|fashion] [--epochs N] [--batch-size N] [--seed N] \
          [--threads N] [--data-dir PATH] [--validation-split F] [--patience N] [--out DIR] \
          [--resume] [--json]\n\
+         defaults: --dataset mnist --epochs {} --batch-size 32 --seed 42 --threads <all cores> \
+         --validation-split {} --patience {}\n\
          --validation-split F  hold out the last fraction F of the training data (0: none)\n\
          --patience N          stop after N epochs without a better validation loss (0: never)\n\
          --out DIR             where the checkpoint, history.csv and history.svg go \
          (default target/examples/<example>)\n\
          --resume              continue an interrupted run from the backup it left in DIR \
          (without it, a run starts afresh)",
-        program_name()
+        program_name(),
+        defaults.epochs,
+        defaults.validation_split,
+        defaults.patience
     )
 }
 
@@ -113,7 +118,7 @@ impl Args {
             let mut value = || {
                 words
                     .next()
-                    .ok_or_else(|| format!("{flag} needs a value\n{}", usage()))
+                    .ok_or_else(|| format!("{flag} needs a value\n{}", usage(defaults)))
             };
             match flag.as_str() {
                 "--dataset" => args.dataset = value()?.parse()?,
@@ -128,7 +133,7 @@ impl Args {
                 "--resume" => args.resume = true,
                 "--json" => args.json = true,
                 "-h" | "--help" => return Ok(None),
-                other => return Err(format!("unknown flag `{other}`\n{}", usage())),
+                other => return Err(format!("unknown flag `{other}`\n{}", usage(defaults))),
             }
         }
         if args.patience > 0 && args.validation_split == 0.0 {
@@ -233,13 +238,12 @@ fn train_and_evaluate<N: Network<f32>>(
         test.samples
     );
     say!("trained {trained} samples in {train_seconds:.2} s ({samples_per_second:.0} samples/s)");
+    let saved = checkpoint.saved().last().map_or_else(
+        || "no checkpoint (no epoch ran)".into(),
+        |p| format!("{} ({} parameters)", p.display(), model.scalar_count()),
+    );
     say!(
-        "wrote {} ({} parameters), {} and {}",
-        checkpoint
-            .saved()
-            .last()
-            .map_or_else(|| "no checkpoint".into(), |p| p.display().to_string()),
-        model.scalar_count(),
+        "wrote {saved}, {} and {}",
         args.out.join("history.csv").display(),
         plot.display()
     );

@@ -3,11 +3,13 @@
 //! sizes and on the MNIST MLP's products, one thread and the whole pool.
 //!
 //! `fma_peak` measures this CPU's one-core `f32` peak first, so every GEMM
-//! figure can be read as a percentage of it. `NN_GEMM_ISA=avx2` (or
+//! figure can be read as a percentage of it; `read_bandwidth` measures how
+//! fast one core streams the MLP's first-layer weight, the ceiling of the
+//! batch-1 product. `NN_GEMM_ISA=avx2` (or
 //! `fallback`) benchmarks another kernel family.
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use nn_runtime::gemm::{MatMut, MatRef, fma_burst, fma_burst_flops, gemm, isa};
+use nn_runtime::gemm::{MatMut, MatRef, fma_burst, fma_burst_flops, gemm, isa, read_burst};
 
 /// A product to time: sizes, whether A and B are stored transposed, and a label.
 struct Shape {
@@ -130,6 +132,19 @@ fn fma_peak(c: &mut Criterion) {
     group.finish();
 }
 
+/// How fast one core reads the MLP's 784 x 128 first-layer weight (401 KB,
+/// from L2 once warm): the ceiling of the batch-1 row product, which reads
+/// each weight once for one FMA.
+fn read_bandwidth(c: &mut Criterion) {
+    let weight = data(784 * 128);
+    let mut group = c.benchmark_group("read_bandwidth");
+    group.throughput(Throughput::Bytes(std::mem::size_of_val(&weight[..]) as u64));
+    group.bench_function("weight 784x128", |bench| {
+        bench.iter(|| read_burst(std::hint::black_box(&weight)))
+    });
+    group.finish();
+}
+
 fn one_thread(c: &mut Criterion) {
     products(c, 1);
 }
@@ -141,5 +156,5 @@ fn all_threads(c: &mut Criterion) {
     );
 }
 
-criterion_group!(benches, fma_peak, one_thread, all_threads);
+criterion_group!(benches, fma_peak, read_bandwidth, one_thread, all_threads);
 criterion_main!(benches);

@@ -44,6 +44,7 @@
 //! `C` is left untouched.
 #![allow(unsafe_code)]
 
+mod bandwidth;
 mod denormals;
 mod dispatch;
 mod driver;
@@ -60,6 +61,7 @@ mod pack;
 mod peak;
 mod view;
 
+pub use bandwidth::read_burst;
 pub use denormals::FlushDenormals;
 pub use dispatch::{Isa, isa};
 pub use epilogue::Epilogue;
