@@ -924,3 +924,56 @@ fn weight_penalties_shrink_the_weights_and_are_reported_in_the_loss() {
     assert!((with - (data_only + penalty)).abs() < 1e-6 && penalty > 0.01);
     assert!(history.epochs.last().unwrap().loss() > penalty);
 }
+
+/// Trains 3 epochs with the verbosity `NN_PROGRESS` names, printing only
+/// what `fit` prints: the child process of
+/// `progress_is_plain_lines_off_a_terminal_and_nothing_when_quiet`.
+#[test]
+#[ignore = "a child process of progress_is_plain_lines_off_a_terminal_and_nothing_when_quiet"]
+fn progress_phase() {
+    let verbosity = match std::env::var("NN_PROGRESS").as_deref() {
+        Ok("auto") => Verbosity::Auto,
+        Ok("quiet") => Verbosity::Quiet,
+        other => panic!("unknown verbosity {other:?}"),
+    };
+    let options = FitOptions {
+        verbosity,
+        ..quiet(3, 0)
+    };
+    let mut model = Xor::<f32>::new(0);
+    fit(
+        &mut model,
+        &mut adam(0.01),
+        &SparseCrossEntropy,
+        &xor_data(),
+        None,
+        &options,
+        &mut [],
+    )
+    .unwrap();
+}
+
+#[test]
+fn progress_is_plain_lines_off_a_terminal_and_nothing_when_quiet() {
+    let run = |verbosity: &str| {
+        let output = std::process::Command::new(std::env::current_exe().unwrap())
+            .args(["progress_phase", "--exact", "--ignored", "--quiet", "--nocapture"])
+            .env("NN_PROGRESS", verbosity)
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{verbosity}");
+        String::from_utf8(output.stderr).unwrap()
+    };
+    let lines = run("auto");
+    let epochs: Vec<&str> = lines.lines().filter(|l| l.starts_with("epoch ")).collect();
+    assert_eq!(epochs.len(), 3, "{lines}");
+    assert!(
+        epochs[2].starts_with("epoch 3/3: loss ") && epochs[2].contains(", accuracy "),
+        "{lines}"
+    );
+    assert!(
+        !lines.contains('\r') && !lines.contains("ETA"),
+        "no bar off a terminal"
+    );
+    assert_eq!(run("quiet"), "");
+}
