@@ -957,7 +957,13 @@ fn progress_phase() {
 fn progress_is_plain_lines_off_a_terminal_and_nothing_when_quiet() {
     let run = |verbosity: &str| {
         let output = std::process::Command::new(std::env::current_exe().unwrap())
-            .args(["progress_phase", "--exact", "--ignored", "--quiet", "--nocapture"])
+            .args([
+                "progress_phase",
+                "--exact",
+                "--ignored",
+                "--quiet",
+                "--nocapture",
+            ])
             .env("NN_PROGRESS", verbosity)
             .output()
             .unwrap();
