@@ -539,33 +539,48 @@ fn binary_accuracy_thresholds_a_logit_at_zero_and_a_probability_at_one_half() {
     assert_eq!(mse.accuracy(), 0.5);
 }
 
+/// Fits a fresh `Xor` with Adam and sparse cross-entropy, for the tests of
+/// what `fit` refuses.
+fn fit_xor(
+    data: &Dataset,
+    validation: Option<&Dataset>,
+    options: &FitOptions,
+    callbacks: &mut [&mut dyn Callback<Xor>],
+) -> nn::Result<History> {
+    let mut model = Xor::<f32>::new(1);
+    fit(
+        &mut model,
+        &mut adam(1e-3),
+        &SparseCrossEntropy,
+        data,
+        validation,
+        options,
+        callbacks,
+    )
+}
+
 #[test]
 fn settings_and_data_that_do_not_fit_are_errors() {
-    let mut model = Xor::<f32>::new(1);
-    let mut adam = adam(1e-3);
     let loss = &SparseCrossEntropy;
-    let mut fit_with = |data: &Dataset, options: &FitOptions| {
-        fit(&mut model, &mut adam, loss, data, None, options, &mut []).map(|_| ())
-    };
     let zero_batch = FitOptions {
         batch_size: 0,
         ..quiet(1, 0)
     };
-    let err = fit_with(&xor_data(), &zero_batch).unwrap_err();
+    let err = fit_xor(&xor_data(), None, &zero_batch, &mut []).unwrap_err();
     assert_eq!(
         err.to_string(),
         "invalid batch_size: expected at least 1, found 0"
     );
 
     let wide = Dataset::new(Array2::zeros((3, 5)), vec![0, 1, 0], 2).unwrap();
-    let err = fit_with(&wide, &quiet(1, 0)).unwrap_err();
+    let err = fit_xor(&wide, None, &quiet(1, 0), &mut []).unwrap_err();
     assert!(
         err.to_string().contains("expected 2 features per sample"),
         "{err}"
     );
 
     let values = Dataset::with_values(Array2::zeros((3, 2)), Array2::zeros((3, 2))).unwrap();
-    let err = fit_with(&values, &quiet(1, 0)).unwrap_err();
+    let err = fit_xor(&values, None, &quiet(1, 0), &mut []).unwrap_err();
     assert!(
         err.to_string()
             .contains("class labels for sparse_categorical_crossentropy"),
@@ -576,7 +591,7 @@ fn settings_and_data_that_do_not_fit_are_errors() {
         validation_split: Some(1.0),
         ..quiet(1, 0)
     };
-    let err = fit_with(&xor_data(), &split_all).unwrap_err();
+    let err = fit_xor(&xor_data(), None, &split_all, &mut []).unwrap_err();
     assert!(
         err.to_string().starts_with("invalid validation_split"),
         "{err}"
@@ -587,7 +602,7 @@ fn settings_and_data_that_do_not_fit_are_errors() {
         ..quiet(1, 0)
     };
     assert!(
-        fit_with(&xor_data(), &bad_clip)
+        fit_xor(&xor_data(), None, &bad_clip, &mut [])
             .unwrap_err()
             .to_string()
             .contains("clip value")
@@ -597,7 +612,7 @@ fn settings_and_data_that_do_not_fit_are_errors() {
         batch_size: usize::MAX,
         ..quiet(1, 0)
     };
-    fit_with(&xor_data(), &huge).unwrap();
+    fit_xor(&xor_data(), None, &huge, &mut []).unwrap();
 
     let mut line = Line::<f32>::new(1);
     let err = fit(
@@ -625,31 +640,13 @@ fn settings_and_data_that_do_not_fit_are_errors() {
         validation_split: Some(0.2),
         ..quiet(1, 0)
     };
-    let err = fit(
-        &mut model,
-        &mut adam,
-        loss,
-        &xor_data(),
-        Some(&xor_data()),
-        &both,
-        &mut [],
-    )
-    .unwrap_err();
+    let err = fit_xor(&xor_data(), Some(&xor_data()), &both, &mut []).unwrap_err();
     assert_eq!(
         err.to_string(),
         "invalid validation_split: expected None when validation data is given, found 0.2"
     );
     let wide_validation = Dataset::new(Array2::zeros((3, 5)), vec![0, 1, 0], 2).unwrap();
-    let err = fit(
-        &mut model,
-        &mut adam,
-        loss,
-        &xor_data(),
-        Some(&wide_validation),
-        &quiet(1, 0),
-        &mut [],
-    )
-    .unwrap_err();
+    let err = fit_xor(&xor_data(), Some(&wide_validation), &quiet(1, 0), &mut []).unwrap_err();
     assert!(
         err.to_string()
             .ends_with("found 5 features per sample in the validation data"),
@@ -673,29 +670,11 @@ fn settings_and_data_that_do_not_fit_are_errors() {
             metrics,
             ..quiet(1, 0)
         };
-        let err = fit(
-            &mut model,
-            &mut adam,
-            loss,
-            &xor_data(),
-            None,
-            &options,
-            &mut [],
-        )
-        .unwrap_err();
+        let err = fit_xor(&xor_data(), None, &options, &mut []).unwrap_err();
         assert!(err.to_string().ends_with(message), "{err}");
     }
     let mut nan_delta = EarlyStopping::new("loss", 2).min_delta(f64::NAN);
-    let err = fit(
-        &mut model,
-        &mut adam,
-        loss,
-        &xor_data(),
-        None,
-        &quiet(1, 0),
-        &mut [&mut nan_delta],
-    )
-    .unwrap_err();
+    let err = fit_xor(&xor_data(), None, &quiet(1, 0), &mut [&mut nan_delta]).unwrap_err();
     assert_eq!(
         err.to_string(),
         "invalid min_delta: expected a finite number, found NaN"
@@ -709,16 +688,7 @@ fn settings_and_data_that_do_not_fit_are_errors() {
         }),
         ..quiet(1, 0)
     };
-    let err = fit(
-        &mut model,
-        &mut adam,
-        loss,
-        &xor_data(),
-        None,
-        &rising,
-        &mut [],
-    )
-    .unwrap_err();
+    let err = fit_xor(&xor_data(), None, &rising, &mut []).unwrap_err();
     assert_eq!(
         err.to_string(),
         "invalid plateau minimum: expected a rate from 0 to the starting rate 0.001, found 0.5"

@@ -47,11 +47,7 @@ impl Loss for BinaryCrossEntropy {
     }
 
     fn input(&self) -> LossInput {
-        if self.from_logits {
-            LossInput::Logits
-        } else {
-            LossInput::Probabilities
-        }
+        LossInput::from_logits(self.from_logits)
     }
 
     fn check_targets(&self, values: &[f32], width: usize) -> crate::Result<()> {

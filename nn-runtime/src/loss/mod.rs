@@ -54,6 +54,17 @@ pub enum LossInput {
     Values,
 }
 
+impl LossInput {
+    /// What a cross-entropy with a `from_logits` setting reads.
+    pub fn from_logits(from_logits: bool) -> Self {
+        if from_logits {
+            LossInput::Logits
+        } else {
+            LossInput::Probabilities
+        }
+    }
+}
+
 /// Which kind of [`Targets`] a loss reads.
 ///
 /// # Examples
