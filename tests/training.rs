@@ -723,22 +723,44 @@ fn settings_and_data_that_do_not_fit_are_errors() {
 
 #[test]
 fn an_unknown_monitor_is_an_error_listing_the_figures() {
-    let mut model = Xor::<f32>::new(1);
+    let mut recorder = Recorder::default();
     let mut stop = EarlyStopping::new("val_acc", 2);
-    let err = fit(
-        &mut model,
-        &mut adam(1e-3),
-        &SparseCrossEntropy,
+    let err = fit_xor(
         &xor_data(),
         None,
         &quiet(2, 0),
-        &mut [&mut stop],
+        &mut [&mut recorder, &mut stop],
     )
     .unwrap_err();
     assert_eq!(
         err.to_string(),
         "invalid early-stopping monitor: expected one of the figures fit reports: `loss`, \
          `accuracy`, `learning_rate`, found `val_acc`"
+    );
+    assert!(recorder.events.is_empty(), "refused before training");
+
+    let mut best = ModelCheckpoint::best("never.safetensors", "val_accuracy");
+    let err = fit_xor(&xor_data(), None, &quiet(2, 0), &mut [&mut best]).unwrap_err();
+    assert!(
+        err.to_string().starts_with("invalid checkpoint monitor")
+            && err.to_string().ends_with("found `val_accuracy`"),
+        "without validation data: {err}"
+    );
+    let plateau = FitOptions {
+        validation_split: Some(0.2),
+        schedule: Some(Schedule::ReduceOnPlateau {
+            monitor: "val_los".into(),
+            factor: 0.5,
+            patience: 1,
+            minimum: 0.0,
+        }),
+        ..quiet(2, 0)
+    };
+    let err = fit_xor(&xor_data(), None, &plateau, &mut []).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "invalid schedule monitor: expected one of the figures fit reports: `loss`, \
+         `accuracy`, `val_loss`, `val_accuracy`, `learning_rate`, found `val_los`"
     );
 }
 

@@ -4,9 +4,10 @@ use std::path::Path;
 use std::time::Instant;
 
 use super::callbacks::{BatchReport, Callback, ProgressLogger, Signal, Verbosity};
+use super::history::check_monitor;
 use super::{
-    EpochReport, FitOptions, History, Scheduler, check_batch_size, check_data, check_metrics,
-    evaluate,
+    EpochReport, FitOptions, History, Schedule, Scheduler, check_batch_size, check_data,
+    check_metrics, evaluate,
 };
 use crate::data::{BatchTargets, Dataset};
 use crate::gemm::FlushDenormals;
@@ -191,6 +192,14 @@ where
     check_metrics(&options.metrics, train)?;
     if let Some(validation) = validation {
         check_data::<N>(validation, loss, "validation")?;
+    }
+    let figures = figure_names(&options.metrics, validation.is_some());
+    let figures: Vec<&str> = figures.iter().map(String::as_str).collect();
+    if let Some(Schedule::ReduceOnPlateau { monitor, .. }) = &options.schedule {
+        check_monitor(monitor, &figures, "schedule monitor")?;
+    }
+    for callback in callbacks.iter() {
+        callback.check_figures(&figures)?;
     }
     let mut scheduler = options
         .schedule
@@ -410,6 +419,18 @@ impl<N: Network<f32>> Run<N> {
             .map(|(i, chunk)| (i + 1, chunk.to_vec()))
             .collect()
     }
+}
+
+/// The names of the figures each epoch reports, in order.
+fn figure_names(metrics: &[crate::metrics::Metric], validating: bool) -> Vec<String> {
+    let mut names = vec!["loss".to_owned()];
+    names.extend(metrics.iter().map(|m| m.name()));
+    if validating {
+        names.push("val_loss".to_owned());
+        names.extend(metrics.iter().map(|m| format!("val_{}", m.name())));
+    }
+    names.push("learning_rate".to_owned());
+    names
 }
 
 /// `(prefix + name, value)` for each metric the tally can give.

@@ -50,19 +50,42 @@ impl EpochReport {
 
     /// `name`'s value, or an error listing the figures there are.
     pub(crate) fn require(&self, name: &str, purpose: &'static str) -> crate::Result<f64> {
-        self.get(name).ok_or_else(|| crate::Error::InvalidArgument {
-            name: purpose,
-            expected: format!(
-                "one of the figures fit reports: {}",
-                self.figures
-                    .iter()
-                    .map(|(n, _)| format!("`{n}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-            found: format!("`{name}`"),
-        })
+        match self.get(name) {
+            Some(value) => Ok(value),
+            None => {
+                let names: Vec<&str> = self.figures.iter().map(|(n, _)| n.as_str()).collect();
+                check_monitor(name, &names, purpose).map(|()| f64::NAN)
+            }
+        }
     }
+}
+
+/// Checks `monitor` is one of `figures` (the names each epoch reports); the
+/// error, for setting `purpose`, lists them.
+///
+/// # Errors
+///
+/// [`crate::Error::InvalidArgument`] when it is not.
+pub(crate) fn check_monitor(
+    monitor: &str,
+    figures: &[&str],
+    purpose: &'static str,
+) -> crate::Result<()> {
+    if figures.contains(&monitor) {
+        return Ok(());
+    }
+    Err(crate::Error::InvalidArgument {
+        name: purpose,
+        expected: format!(
+            "one of the figures fit reports: {}",
+            figures
+                .iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        found: format!("`{monitor}`"),
+    })
 }
 
 /// What happened during `fit`, epoch by epoch.

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use super::{Callback, Signal};
 use crate::persist::save_weights;
+use crate::train::history::check_monitor;
 use crate::train::schedule::improved;
 use crate::train::{EpochReport, History};
 use crate::{Error, Params, Result};
@@ -122,6 +123,13 @@ impl<N: Params<f32>> Callback<N> for ModelCheckpoint {
 
     fn on_train_begin(&mut self, _epochs: usize) -> Result<()> {
         self.file_for(1).map(|_| ())
+    }
+
+    fn check_figures(&self, figures: &[&str]) -> Result<()> {
+        match &self.monitor {
+            Some(monitor) => check_monitor(monitor, figures, "checkpoint monitor"),
+            None => Ok(()),
+        }
     }
 
     /// Takes the best figure of the epochs before the last as its best (their

@@ -1,6 +1,7 @@
 //! Stopping when a monitored figure stops improving.
 
 use super::{Callback, Signal};
+use crate::train::history::check_monitor;
 use crate::train::schedule::{improved, lower_is_better};
 use crate::train::{EpochReport, History};
 use crate::{Error, Result};
@@ -144,6 +145,10 @@ impl<N: Clone> Callback<N> for EarlyStopping<N> {
                 found: self.min_delta.to_string(),
             })
         }
+    }
+
+    fn check_figures(&self, figures: &[&str]) -> Result<()> {
+        check_monitor(&self.monitor, figures, "early-stopping monitor")
     }
 
     fn kept_model(&self) -> Option<&N> {

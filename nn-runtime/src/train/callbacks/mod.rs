@@ -154,6 +154,19 @@ pub trait Callback<N> {
         Ok(Signal::Continue)
     }
 
+    /// Before training, `fit` passes the names of the figures every epoch
+    /// will report (`loss`, the metrics, their `val_` forms with validation
+    /// data, `learning_rate`), so that a callback can refuse a misspelled
+    /// monitor before any training instead of after the first epoch.
+    ///
+    /// # Errors
+    ///
+    /// Any error ends `fit` with it, before training.
+    fn check_figures(&self, figures: &[&str]) -> Result<()> {
+        let _ = figures;
+        Ok(())
+    }
+
     /// A copy of the model this callback holds (such as the best weights of
     /// [`EarlyStopping`]), for `fit` to save in its backup and hand back to
     /// [`on_resume`](Self::on_resume).
