@@ -472,6 +472,21 @@ fn regression_and_binary_targets_train_with_their_losses() {
 }
 
 nn::network! { XorSoftmax: [2] => dense(16, tanh) -> dense(2, softmax) }
+nn::network! { SoftmaxDropout: [2] => dense(16, tanh) -> dense(2, softmax) -> dropout(0.1) }
+
+fn fit_xor_softmax_dropout() -> nn::Result<History> {
+    let mut model = SoftmaxDropout::<f32>::new(0);
+    let mut adam = Adam::new(AdamConfig::keras())?;
+    fit(
+        &mut model,
+        &mut adam,
+        &SparseCrossEntropy,
+        &xor_data(),
+        None,
+        &quiet(1, 0),
+        &mut [],
+    )
+}
 
 #[test]
 fn a_loss_must_read_what_the_last_layer_gives() {
@@ -511,6 +526,19 @@ fn a_loss_must_read_what_the_last_layer_gives() {
             .starts_with("invalid loss: expected a loss that reads logits, as the network has no"),
         "{err}"
     );
+
+    // Dropout or a reshape after the softmax leaves the outputs probabilities.
+    assert_eq!(SoftmaxDropout::<f32>::OUTPUT, nn::network::Output::Softmax);
+    let err = fit_xor_softmax_dropout().unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("invalid loss: expected a loss that reads probabilities"),
+        "{err}"
+    );
+    // A NaN weight is a NaN loss, not one hidden by the clip to [1e-7, 1 - 1e-7].
+    softmax.dense0.weight_mut()[0] = f32::NAN;
+    let broken = evaluate(&softmax, &probabilities, &xor_data(), 8).unwrap();
+    assert!(broken.loss.is_nan(), "{}", broken.loss);
 
     let (features, _) = xor_points(4);
     let targets = Array2::from_shape_vec((4, 1), vec![0.0, 1.0, 2.0, 0.5]).unwrap();

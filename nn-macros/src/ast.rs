@@ -36,9 +36,16 @@ impl Network {
     }
 
     /// The `nn::network::Output` its last layer gives, as an expression
-    /// (a nested network last gives what that network gives).
+    /// (a nested network last gives what that network gives; dropout,
+    /// reshape and flatten pass on what the layer before them gives).
     pub fn output_kind(&self) -> TokenStream {
-        let activation = match self.layers.last().map(|l| &l.kind) {
+        let last = self.layers.iter().rev().find(|l| {
+            !matches!(
+                l.kind,
+                LayerKind::Dropout { .. } | LayerKind::Reshape | LayerKind::Flatten
+            )
+        });
+        let activation = match last.map(|l| &l.kind) {
             Some(LayerKind::Dense { activation, .. } | LayerKind::Activation(activation)) => {
                 activation
             }

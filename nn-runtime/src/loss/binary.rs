@@ -1,7 +1,8 @@
 //! Binary cross-entropy, one independent yes/no per output.
 
 use super::{
-    Loss, LossInput, TargetKind, Targets, batch_size, check_probability_targets, value_rows,
+    Loss, LossInput, TargetKind, Targets, batch_size, check_probability_targets, clip_keeping_nan,
+    value_rows,
 };
 use crate::Element;
 
@@ -71,7 +72,7 @@ impl Loss for BinaryCrossEntropy {
                 let value = y.max(E::zero()) - y * t + (-y.abs()).exp().ln_1p();
                 (value, sigmoid(y) - t)
             } else {
-                let p = y.max(low).min(high);
+                let p = clip_keeping_nan(y, low, high);
                 let value = -(t * p.ln() + (E::one() - t) * (E::one() - p).ln());
                 let slope = if p == y {
                     (p - t) / (p * (E::one() - p))

@@ -1,6 +1,8 @@
 //! Categorical cross-entropy with class-index, one-hot or soft targets.
 
-use super::{Loss, LossInput, TargetKind, Targets, batch_size, check_probability_targets};
+use super::{
+    Loss, LossInput, TargetKind, Targets, batch_size, check_probability_targets, clip_keeping_nan,
+};
 use crate::Element;
 
 /// Probabilities are clipped to `[CLIP, 1 - CLIP]` before their logarithm, as Keras does.
@@ -130,9 +132,15 @@ fn from_probabilities<E: Element>(
 ) -> f64 {
     let (low, high) = (E::from_f64(CLIP), E::from_f64(1.0 - CLIP));
     let total = p.iter().fold(E::zero(), |acc, &v| acc + v);
+    // All zeros (a dropout after the softmax): every q is clipped to `low`.
+    let total = if total == E::zero() {
+        E::min_positive_value()
+    } else {
+        total
+    };
     let clipped = |j: usize| {
         let q = p[j] / total;
-        (q.max(low).min(high), q >= low && q <= high)
+        (clip_keeping_nan(q, low, high), q >= low && q <= high)
     };
     let mut loss = E::zero();
     // sum_j t_j u_j, where u_j says q_j was not clipped: the part of the

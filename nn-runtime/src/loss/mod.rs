@@ -91,6 +91,18 @@ impl<E> Targets<'_, E> {
     }
 }
 
+/// `v` clipped to `[low, high]`, a NaN left NaN (`f32::max` would turn it into
+/// `low` and hide broken weights behind a finite loss).
+fn clip_keeping_nan<E: Element>(v: E, low: E, high: E) -> E {
+    if v < low {
+        low
+    } else if v > high {
+        high
+    } else {
+        v
+    }
+}
+
 /// Checks every target value of `loss_name` lies in `[0, 1]`.
 fn check_probability_targets(loss_name: &str, values: &[f32], width: usize) -> crate::Result<()> {
     match values.iter().position(|v| !(0.0..=1.0).contains(v)) {

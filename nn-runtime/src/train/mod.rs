@@ -128,6 +128,12 @@ fn check_output<N: Network<f32>>(loss: &impl Loss) -> Result<()> {
         LossInput::Logits if output.is_probabilities() => {
             let fix = if loss.accepts(TargetKind::Values) {
                 "set from_logits: false".to_owned()
+            } else if <N::Output as Shape>::NUMEL == 1 {
+                format!(
+                    "use BinaryCrossEntropy {{ from_logits: false }} on 0/1 target values \
+                     instead of {}",
+                    loss.name()
+                )
             } else {
                 format!(
                     "use CategoricalCrossEntropy {{ from_logits: false }}, which takes class \
