@@ -50,13 +50,10 @@ impl EpochReport {
 
     /// `name`'s value, or an error listing the figures there are.
     pub(crate) fn require(&self, name: &str, purpose: &'static str) -> crate::Result<f64> {
-        match self.get(name) {
-            Some(value) => Ok(value),
-            None => {
-                let names: Vec<&str> = self.figures.iter().map(|(n, _)| n.as_str()).collect();
-                check_monitor(name, &names, purpose).map(|()| f64::NAN)
-            }
-        }
+        self.get(name).ok_or_else(|| {
+            let names: Vec<&str> = self.figures.iter().map(|(n, _)| n.as_str()).collect();
+            unknown_monitor(name, &names, purpose)
+        })
     }
 }
 
@@ -72,9 +69,15 @@ pub(crate) fn check_monitor(
     purpose: &'static str,
 ) -> crate::Result<()> {
     if figures.contains(&monitor) {
-        return Ok(());
+        Ok(())
+    } else {
+        Err(unknown_monitor(monitor, figures, purpose))
     }
-    Err(crate::Error::InvalidArgument {
+}
+
+/// The error for `monitor`, the setting `purpose`, not being one of `figures`.
+fn unknown_monitor(monitor: &str, figures: &[&str], purpose: &'static str) -> crate::Error {
+    crate::Error::InvalidArgument {
         name: purpose,
         expected: format!(
             "one of the figures fit reports: {}",
@@ -85,7 +88,7 @@ pub(crate) fn check_monitor(
                 .join(", ")
         ),
         found: format!("`{monitor}`"),
-    })
+    }
 }
 
 /// What happened during `fit`, epoch by epoch.

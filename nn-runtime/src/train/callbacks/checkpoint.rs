@@ -92,9 +92,7 @@ impl ModelCheckpoint {
         file.push_str(rest);
         Ok(PathBuf::from(file))
     }
-}
 
-impl ModelCheckpoint {
     /// Whether `report` calls for a save: always, or when its monitored
     /// figure is a new best (which it then records).
     fn wants(&mut self, report: &EpochReport) -> Result<bool> {
